@@ -36,7 +36,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Tether's Avro serde against a same-run baseline that does what a straightforward Confluent-style serde does
  * per record: a fresh ByteArrayOutputStream and encoder, Avro's reflective-free default writer/reader
  * (no custom coders), Avro's BinaryDecoder. Both write the same wire format (asserted in setup).
- * Run: {@code java -cp bench/target/tether-bench-*.jar:$(cat cp.txt) io.tether.bench.serde.SerdeBenchmark}.
+ * Run: see {@code bench/reports/serde.md}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
