@@ -36,6 +36,8 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
 
     private final Class<T> type;
     private final SpecificData data;
+    /** The client given to the constructor (not ours to close), or null. */
+    private final SchemaRegistryClient givenClient;
     private SchemaRegistryClient client;
     private boolean ownsClient;
     /** Writer schema id → reader (or the reason none can exist); the reader schema is fixed per id. */
@@ -54,6 +56,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     /** With an existing registry client (shared, not closed by this deserializer); {@code type} may be null. */
     public AvroDeserializer(final Class<T> type, final SchemaRegistryClient client) {
         this.type = type;
+        this.givenClient = client;
         this.client = client;
         final ClassLoader loader = type != null ? type.getClassLoader() : contextLoader();
         this.data = new SpecificData(loader);
@@ -68,10 +71,11 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     @Override
     public void configure(final Map<String, ?> configs, final boolean isKey) {
         final AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        configure(client == null ? SchemaRegistryClients.create(config) : client, client == null);
+        configure(givenClient == null ? SchemaRegistryClients.create(config) : givenClient, givenClient == null);
     }
 
     void configure(final SchemaRegistryClient client, final boolean ownsClient) {
+        releaseClient();
         this.client = client;
         this.ownsClient = ownsClient;
         readers.clear();
@@ -182,8 +186,14 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
 
     @Override
     public void close() {
+        releaseClient();
+    }
+
+    private void releaseClient() {
         if (ownsClient && client != null) {
             client.close();
+            client = null;
+            ownsClient = false;
         }
     }
 
