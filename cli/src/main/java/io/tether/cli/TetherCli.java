@@ -2,6 +2,8 @@ package io.tether.cli;
 
 import io.tether.cli.internals.ModuleCommands;
 import io.tether.cli.local.LocalCommand;
+import io.tether.cli.record.RecordCommand;
+import io.tether.cli.watch.WatchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +22,7 @@ import picocli.CommandLine.ParseResult;
  */
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherCli.Version.class,
         description = "Which programs and files must move together when one program migrates.",
-        subcommands = {CommandLine.HelpCommand.class, LocalCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, WatchCommand.class, RecordCommand.class})
 public final class TetherCli implements Runnable {
     public static final int USAGE_ERROR = 2;
 
