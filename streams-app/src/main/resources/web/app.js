@@ -69,7 +69,11 @@
   }
   function service(a) {
     if (a == null) return '';
-    if (typeof a === 'string') { const i = a.lastIndexOf(':'); return i >= 0 ? a.slice(i) : a; }
+    if (typeof a === 'string') {
+      if (a.indexOf('unix:') === 0) return a;
+      const i = a.lastIndexOf(':');
+      return i >= 0 ? a.slice(i) : a;
+    }
     return a.path ? 'unix:' + a.path : ':' + a.port;
   }
   const appId = (ap) => 'ap:' + ap;
@@ -214,8 +218,8 @@
   }
 
   /**
-   * The chain of couplings that pulls a member into the set, from the API's "why". Each entry is read as
-   * {member|ap|target, path|chain|steps: [step]} where a step is text or {from, to, kind, detail}.
+   * The chain of couplings that pulls a member into the set, from the API's "why": entries
+   * {member, type, reachable, chain: [{from, to, kind, detail, text}]}, members being APs or host:path files.
    */
   function whyEntries() {
     const why = state.data && state.data.why;
@@ -240,6 +244,7 @@
   function stepText(step) {
     if (typeof step === 'string') return step;
     if (step && typeof step === 'object') {
+      if (step.text) return step.text;
       const what = step.detail || step.label || step.reason || String(step.kind || '').toLowerCase();
       if (step.from !== undefined && step.to !== undefined) return step.from + ' —[' + what + ']→ ' + step.to;
       return what || JSON.stringify(step);
@@ -252,6 +257,7 @@
     if (d.kind === 'app') {
       if (d.member === focus) return ['this is the program you asked about'];
       const entry = entryFor(d.member);
+      if (entry && entry.reachable === false) return ['not connected to ' + focus + ' by the current couplings (the set is being recomputed)'];
       return entry ? stepsOf(entry).map(stepText) : ['coupled to ' + focus + ' (no path in the answer)'];
     }
     // Files and endpoints come with the programs that use them.

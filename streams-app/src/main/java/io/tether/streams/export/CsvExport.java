@@ -1,17 +1,19 @@
 package io.tether.streams.export;
 
-import io.tether.schemas.event.AccessMode;
-import io.tether.schemas.model.AppMember;
-import io.tether.schemas.model.ExternalEndpoint;
-import io.tether.schemas.model.FileMember;
-import io.tether.schemas.model.FileUse;
-import io.tether.schemas.model.MigrationSet;
+import io.tether.streams.query.Addresses;
+import io.tether.streams.query.MigrationSetView;
+import io.tether.streams.query.MigrationSetView.App;
+import io.tether.streams.query.MigrationSetView.External;
+import io.tether.streams.query.MigrationSetView.File;
+import io.tether.streams.query.WhyPath;
+import io.tether.streams.query.WhyStep;
 import io.tether.streams.export.internals.Rfc4180;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -27,42 +29,33 @@ public final class CsvExport {
     private CsvExport() {
     }
 
-    /** The rows of a set: apps, then files, then external endpoints, each in the set's own order. */
-    public static List<MemberRow> rows(final MigrationSet set, final WhyChains why) {
+    /** The rows of a set: apps, then files, then external endpoints, each in the view's own order. */
+    public static List<MemberRow> rows(final MigrationSetView view) {
+        final Map<String, String> why = new HashMap<>();
+        for (final WhyPath path : view.why()) {
+            why.put(path.member(), path.chain().stream().map(WhyStep::text).collect(Collectors.joining("; ")));
+        }
         final Map<String, String> hostOfAp = new HashMap<>();
         final List<MemberRow> rows = new ArrayList<>();
-        for (final AppMember app : set.getApps()) {
-            hostOfAp.put(app.getAp(), app.getHost());
-            rows.add(new MemberRow(MemberRow.APP, app.getAp(), app.getHost(), app.getProgram(), app.getPids(),
-                "CHECKPOINT", List.of(), "", "", why.describe(app.getAp())));
+        for (final App app : view.apps()) {
+            hostOfAp.put(app.ap(), app.host());
+            rows.add(new MemberRow(MemberRow.APP, app.ap(), app.host(), app.program(), app.pids(), "CHECKPOINT",
+                List.of(), "", "", why.getOrDefault(app.ap(), "")));
         }
-        for (final FileMember file : set.getFiles()) {
-            final List<String> users = file.getOpenedBy().stream().map(u -> u.getAp() + "=" + u.getMode()).toList();
-            rows.add(new MemberRow(MemberRow.FILE, file.getPath(), file.getHost(), "", List.of(),
-                file.getTransfer().name(), users, "", "", fileWhy(file, why)));
+        for (final File file : view.files()) {
+            final List<String> users = file.openedBy().stream().map(u -> u.ap() + "=" + u.mode()).toList();
+            rows.add(new MemberRow(MemberRow.FILE, file.path(), file.host(), "", List.of(), file.transfer(), users,
+                "", "", why.getOrDefault(Addresses.file(file.host(), file.path()), "")));
         }
-        for (final ExternalEndpoint ext : set.getExternal()) {
-            final String chain = why.describe(ext.getAp());
-            rows.add(new MemberRow(MemberRow.EXTERNAL, Addresses.format(ext.getAddress()),
-                hostOfAp.getOrDefault(ext.getAp(), ""), "", List.of(), MemberRow.EXTERNAL, List.of(ext.getAp()),
-                ext.getProtocol().name(), ext.getDirection().name(),
-                (chain.isEmpty() ? "" : chain + "; ") + ext.getAp() + " " + ext.getDirection().name().toLowerCase()
-                    + " " + Addresses.format(ext.getAddress())));
+        for (final External ext : view.external()) {
+            // An endpoint is pulled in by the member that talks to it: that member's chain, then the talking.
+            final String chain = why.getOrDefault(ext.ap(), "");
+            rows.add(new MemberRow(MemberRow.EXTERNAL, ext.address(), hostOfAp.getOrDefault(ext.ap(), ""), "",
+                List.of(), MemberRow.EXTERNAL, List.of(ext.ap()), ext.protocol(), ext.direction(),
+                (chain.isEmpty() ? "" : chain + "; ") + ext.ap() + " " + ext.direction().toLowerCase(Locale.ROOT)
+                    + " " + ext.address()));
         }
         return rows;
-    }
-
-    /** A file is pulled in by its users: the first writer explains a MOVE best, any reader explains a COPY. */
-    private static String fileWhy(final FileMember file, final WhyChains why) {
-        final FileUse user = file.getOpenedBy().stream()
-            .filter(u -> u.getMode() == AccessMode.WRITE).findFirst()
-            .orElse(file.getOpenedBy().isEmpty() ? null : file.getOpenedBy().get(0));
-        if (user == null) {
-            return "";
-        }
-        final String chain = why.describe(user.getAp());
-        return (chain.isEmpty() ? "" : chain + "; ") + user.getAp() + " "
-            + (user.getMode() == AccessMode.WRITE ? "writes" : "reads") + " it";
     }
 
     public static String render(final List<MemberRow> rows) {
@@ -76,8 +69,8 @@ public final class CsvExport {
         return out.toString();
     }
 
-    public static String render(final MigrationSet set, final WhyChains why) {
-        return render(rows(set, why));
+    public static String render(final MigrationSetView view) {
+        return render(rows(view));
     }
 
     /**

@@ -1,14 +1,14 @@
 package io.tether.streams.export;
 
 import io.tether.schemas.event.AccessMode;
-import io.tether.schemas.model.AppMember;
-import io.tether.schemas.model.Connection;
 import io.tether.schemas.model.Direction;
-import io.tether.schemas.model.ExternalEndpoint;
-import io.tether.schemas.model.FileMember;
-import io.tether.schemas.model.FileUse;
-import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.model.Transfer;
+import io.tether.streams.query.MigrationSetView;
+import io.tether.streams.query.MigrationSetView.App;
+import io.tether.streams.query.MigrationSetView.External;
+import io.tether.streams.query.MigrationSetView.File;
+import io.tether.streams.query.MigrationSetView.Link;
+import io.tether.streams.query.MigrationSetView.Use;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -26,10 +26,15 @@ import java.util.stream.Collectors;
  */
 public final class DotExport {
 
+    private static final String MOVE = Transfer.MOVE.name();
+    private static final String WRITE = AccessMode.WRITE.name();
+    private static final String INBOUND = Direction.INBOUND.name();
+
     private DotExport() {
     }
 
-    public static String render(final MigrationSet set, final String focusAp) {
+    public static String render(final MigrationSetView view) {
+        final String focusAp = view.ap();
         final StringBuilder out = new StringBuilder(4096);
         out.append("digraph ").append(quote("migration set of " + focusAp)).append(" {\n");
         out.append("  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, label=")
@@ -38,21 +43,21 @@ public final class DotExport {
         out.append("  edge [fontname=\"Helvetica\", fontsize=9];\n");
 
         final Map<String, List<String>> nodesByHost = new TreeMap<>();
-        for (final AppMember app : set.getApps()) {
-            final String pids = app.getPids().stream().map(String::valueOf).collect(Collectors.joining(", "));
-            final boolean focus = app.getAp().equals(focusAp);
-            nodesByHost.computeIfAbsent(app.getHost(), h -> new ArrayList<>()).add(
-                quote(appId(app.getAp())) + " [shape=box, style=\"rounded,filled\", fillcolor=\"#dbeafe\""
+        for (final App app : view.apps()) {
+            final String pids = app.pids().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            final boolean focus = app.ap().equals(focusAp);
+            nodesByHost.computeIfAbsent(app.host(), h -> new ArrayList<>()).add(
+                quote(appId(app.ap())) + " [shape=box, style=\"rounded,filled\", fillcolor=\"#dbeafe\""
                     + (focus ? ", penwidth=3" : "")
-                    + ", label=" + quote(app.getProgram() + (pids.isEmpty() ? "" : "\npids " + pids)) + "];");
+                    + ", label=" + quote(app.program() + (pids.isEmpty() ? "" : "\npids " + pids)) + "];");
         }
-        for (final FileMember file : set.getFiles()) {
-            final boolean move = file.getTransfer() == Transfer.MOVE;
-            nodesByHost.computeIfAbsent(file.getHost(), h -> new ArrayList<>()).add(
-                quote(fileId(file.getHost(), file.getPath())) + " [shape=note, "
+        for (final File file : view.files()) {
+            final boolean move = MOVE.equals(file.transfer());
+            nodesByHost.computeIfAbsent(file.host(), h -> new ArrayList<>()).add(
+                quote(fileId(file.host(), file.path())) + " [shape=note, "
                     + (move ? "style=\"filled,bold\", fillcolor=\"#fed7aa\", color=\"#c2410c\""
                             : "style=dashed, color=\"#1d4ed8\"")
-                    + ", label=" + quote(file.getPath() + "\n" + file.getTransfer()) + "];");
+                    + ", label=" + quote(file.path() + "\n" + file.transfer()) + "];");
         }
         int cluster = 0;
         for (final Map.Entry<String, List<String>> host : nodesByHost.entrySet()) {
@@ -65,8 +70,8 @@ public final class DotExport {
             out.append("  }\n");
         }
         final Set<String> externals = new LinkedHashSet<>();
-        for (final ExternalEndpoint ext : set.getExternal()) {
-            externals.add(Addresses.format(ext.getAddress()));
+        for (final External ext : view.external()) {
+            externals.add(ext.address());
         }
         for (final String ext : externals) {
             out.append("  ").append(quote(externalId(ext)))
@@ -76,21 +81,20 @@ public final class DotExport {
 
         // Several connections between the same pair on the same service are one coupling to a reader.
         final Set<String> edges = new LinkedHashSet<>();
-        for (final FileMember file : set.getFiles()) {
-            for (final FileUse use : file.getOpenedBy()) {
-                edges.add(edge(appId(use.getAp()), fileId(file.getHost(), file.getPath()),
-                    use.getMode() == AccessMode.WRITE ? "writes" : "reads"));
+        for (final File file : view.files()) {
+            for (final Use use : file.openedBy()) {
+                edges.add(edge(appId(use.ap()), fileId(file.host(), file.path()), WRITE.equals(use.mode()) ? "writes" : "reads"));
             }
         }
-        for (final Connection c : set.getConnections()) {
-            edges.add(edge(appId(c.getClientAp()), appId(c.getServerAp()), "connects " + Addresses.service(c.getServer())));
+        for (final Link c : view.connections()) {
+            edges.add(edge(appId(c.clientAp()), appId(c.serverAp()), "connects " + MigrationSetExports.service(c.server())));
         }
-        for (final ExternalEndpoint ext : set.getExternal()) {
-            final String extId = externalId(Addresses.format(ext.getAddress()));
-            if (ext.getDirection() == Direction.OUTBOUND) {
-                edges.add(edge(appId(ext.getAp()), extId, "connects " + Addresses.service(ext.getAddress())));
+        for (final External ext : view.external()) {
+            final String extId = externalId(ext.address());
+            if (INBOUND.equals(ext.direction())) {
+                edges.add(edge(extId, appId(ext.ap()), "connects " + MigrationSetExports.service(ext.local())));
             } else {
-                edges.add(edge(extId, appId(ext.getAp()), "connects " + Addresses.service(ext.getLocal())));
+                edges.add(edge(appId(ext.ap()), extId, "connects " + MigrationSetExports.service(ext.address())));
             }
         }
         for (final String edge : edges) {

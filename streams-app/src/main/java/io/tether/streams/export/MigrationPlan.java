@@ -8,13 +8,13 @@ import java.util.List;
  *
  * @param ap              the queried AP
  * @param componentId     the migration set's component
- * @param updatedMicros   event time of the evidence the plan is based on
+ * @param updated         ISO-8601 event time of the evidence the plan is based on
  * @param hosts           one entry per source host, sorted by host
  * @param keepReachable   EXTERNAL endpoints that must stay reachable from (or reach) the destination
  * @param notSeen         what Tether could not observe, so the plan may be incomplete there
  * @param steps           the order in which to carry the plan out
  */
-public record MigrationPlan(String ap, String componentId, long updatedMicros, List<HostPlan> hosts,
+public record MigrationPlan(String ap, String componentId, String updated, List<HostPlan> hosts,
                             List<Reachability> keepReachable, List<Blind> notSeen, List<String> steps) {
 
     public MigrationPlan {

@@ -3,22 +3,25 @@ package io.tether.streams.export;
 import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.event.CaptureSource;
 import io.tether.schemas.event.Protocol;
-import io.tether.schemas.model.AppMember;
-import io.tether.schemas.model.Connection;
-import io.tether.schemas.model.ExternalEndpoint;
-import io.tether.schemas.model.FileMember;
-import io.tether.schemas.model.FileUse;
-import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.model.Transfer;
 import io.tether.streams.export.MigrationPlan.Blind;
 import io.tether.streams.export.MigrationPlan.Checkpoint;
 import io.tether.streams.export.MigrationPlan.CriuOption;
 import io.tether.streams.export.MigrationPlan.HostPlan;
 import io.tether.streams.export.MigrationPlan.Reachability;
+import io.tether.streams.query.MigrationSetView;
+import io.tether.streams.query.MigrationSetView.App;
+import io.tether.streams.query.MigrationSetView.External;
+import io.tether.streams.query.MigrationSetView.File;
+import io.tether.streams.query.MigrationSetView.Link;
+import io.tether.streams.query.MigrationSetView.Use;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -52,18 +55,20 @@ public final class MigrationPlanner {
     private MigrationPlanner() {
     }
 
-    public static MigrationPlan plan(final MigrationSet set, final String ap) {
+    public static MigrationPlan plan(final MigrationSetView view) {
         final TreeMap<String, List<Checkpoint>> checkpoints = new TreeMap<>();
         final TreeMap<String, List<String>> copies = new TreeMap<>();
         final TreeMap<String, List<String>> moves = new TreeMap<>();
         final List<Blind> blind = new ArrayList<>();
-        for (final AppMember app : set.getApps()) {
-            checkpoints.computeIfAbsent(app.getHost(), h -> new ArrayList<>()).add(checkpoint(set, app));
+        final Map<String, String> hostOfAp = new HashMap<>();
+        for (final App app : view.apps()) {
+            hostOfAp.put(app.ap(), app.host());
+            checkpoints.computeIfAbsent(app.host(), h -> new ArrayList<>()).add(checkpoint(view, app));
             blindness(app).ifPresent(blind::add);
         }
-        for (final FileMember file : set.getFiles()) {
-            (file.getTransfer() == Transfer.MOVE ? moves : copies)
-                .computeIfAbsent(file.getHost(), h -> new ArrayList<>()).add(file.getPath());
+        for (final File file : view.files()) {
+            (Transfer.MOVE.name().equals(file.transfer()) ? moves : copies)
+                .computeIfAbsent(file.host(), h -> new ArrayList<>()).add(file.path());
         }
         final Set<String> hosts = new TreeSet<>(checkpoints.keySet());
         hosts.addAll(copies.keySet());
@@ -76,45 +81,42 @@ public final class MigrationPlanner {
 
         final List<Reachability> reach = new ArrayList<>();
         final Set<String> externalAddresses = new TreeSet<>();
-        for (final ExternalEndpoint ext : set.getExternal()) {
-            final String address = Addresses.format(ext.getAddress());
-            reach.add(new Reachability(ext.getAp(), hostOf(set, ext.getAp()), ext.getDirection().name(),
-                ext.getProtocol().name(), address, ext.getLocal() == null ? "" : Addresses.format(ext.getLocal())));
-            externalAddresses.add(address);
+        for (final External ext : view.external()) {
+            reach.add(new Reachability(ext.ap(), hostOfAp.getOrDefault(ext.ap(), ""), ext.direction(), ext.protocol(),
+                ext.address(), ext.local() == null ? "" : ext.local()));
+            externalAddresses.add(ext.address());
         }
         for (final String address : externalAddresses) {
             blind.add(new Blind(address, "EXTERNAL: no collector watches it, so what it depends on in turn is "
                 + "not part of this set"));
         }
-        return new MigrationPlan(ap, set.getComponentId(), set.getUpdatedMicros(), hostPlans, reach, blind, steps());
+        return new MigrationPlan(view.ap(), view.componentId(), view.updated(), hostPlans, reach, blind, steps());
     }
 
-    private static Checkpoint checkpoint(final MigrationSet set, final AppMember app) {
-        final String ap = app.getAp();
+    private static Checkpoint checkpoint(final MigrationSetView view, final App app) {
+        final String ap = app.ap();
         final Set<String> tcp = new LinkedHashSet<>();
         final Set<String> unix = new LinkedHashSet<>();
-        for (final Connection c : set.getConnections()) {
-            final boolean client = c.getClientAp().equals(ap);
-            if (!client && !c.getServerAp().equals(ap)) {
+        for (final Link c : view.connections()) {
+            final boolean client = c.clientAp().equals(ap);
+            if (!client && !c.serverAp().equals(ap)) {
                 continue;
             }
-            final String evidence = client
-                ? "connects to " + c.getServerAp() + " " + Addresses.service(c.getServer())
-                : "accepts " + c.getClientAp() + " on " + Addresses.service(c.getServer());
-            note(c.getProtocol(), evidence, tcp, unix);
+            final String service = MigrationSetExports.service(c.server());
+            note(c.protocol(), client ? "connects to " + c.serverAp() + " " + service
+                : "accepts " + c.clientAp() + " on " + service, tcp, unix);
         }
-        for (final ExternalEndpoint ext : set.getExternal()) {
-            if (ext.getAp().equals(ap)) {
-                final String evidence = ext.getDirection().name().toLowerCase() + " " + Addresses.format(ext.getAddress());
-                note(ext.getProtocol(), evidence, tcp, unix);
+        for (final External ext : view.external()) {
+            if (ext.ap().equals(ap)) {
+                note(ext.protocol(), ext.direction().toLowerCase(Locale.ROOT) + " " + ext.address(), tcp, unix);
             }
         }
         final Set<String> lockedFiles = new LinkedHashSet<>();
-        for (final FileMember file : set.getFiles()) {
-            if (file.getTransfer() == Transfer.MOVE) {
-                for (final FileUse use : file.getOpenedBy()) {
-                    if (use.getAp().equals(ap) && use.getMode() == AccessMode.WRITE) {
-                        lockedFiles.add(file.getPath());
+        for (final File file : view.files()) {
+            if (Transfer.MOVE.name().equals(file.transfer())) {
+                for (final Use use : file.openedBy()) {
+                    if (use.ap().equals(ap) && AccessMode.WRITE.name().equals(use.mode())) {
+                        lockedFiles.add(file.path());
                     }
                 }
             }
@@ -134,26 +136,26 @@ public final class MigrationPlanner {
                 + "it is harmless when none is held"));
         }
         final List<String> commands = new ArrayList<>();
-        for (final Integer pid : app.getPids()) {
+        for (final Integer pid : app.pids()) {
             final StringBuilder cmd = new StringBuilder("criu dump --tree ").append(pid)
-                .append(" --images-dir ").append(IMAGES_ROOT).append('/').append(app.getHost()).append('/').append(pid);
+                .append(" --images-dir ").append(IMAGES_ROOT).append('/').append(app.host()).append('/').append(pid);
             options.forEach(o -> cmd.append(' ').append(o.option()));
             commands.add(cmd.toString());
         }
-        return new Checkpoint(ap, app.getProgram(), app.getPids(), options, commands);
+        return new Checkpoint(ap, app.program(), app.pids(), options, commands);
     }
 
-    private static Optional<Blind> blindness(final AppMember app) {
-        final List<CaptureSource> sources = app.getSources();
-        final boolean traced = sources.stream().anyMatch(s -> s != CaptureSource.PROCSCAN);
+    private static Optional<Blind> blindness(final App app) {
+        final List<String> sources = app.sources();
+        final boolean traced = sources.stream().anyMatch(s -> !CaptureSource.PROCSCAN.name().equals(s));
         if (traced) {
             return Optional.empty();
         }
         if (sources.isEmpty()) {
-            return Optional.of(new Blind(app.getAp(), "no capture source recorded: treat its files and "
+            return Optional.of(new Blind(app.ap(), "no capture source recorded: treat its files and "
                 + "connections as possibly incomplete"));
         }
-        return Optional.of(new Blind(app.getAp(), "only scanned from /proc, not probed: files and "
+        return Optional.of(new Blind(app.ap(), "only scanned from /proc, not probed: files and "
             + "connections it opened and closed between two scans are missing; run it under the probe "
             + "(tether run) to see them"));
     }
@@ -174,22 +176,12 @@ public final class MigrationPlanner {
                 + "same options as the dump.");
     }
 
-    private static String hostOf(final MigrationSet set, final String ap) {
-        for (final AppMember app : set.getApps()) {
-            if (app.getAp().equals(ap)) {
-                return app.getHost();
-            }
-        }
-        final int at = ap.lastIndexOf('@');
-        return at < 0 ? "" : ap.substring(at + 1);
-    }
-
     /** UDP and other datagram sockets need no option: CRIU checkpoints them as they are. */
-    private static void note(final Protocol protocol, final String evidence, final Set<String> tcp,
+    private static void note(final String protocol, final String evidence, final Set<String> tcp,
                              final Set<String> unix) {
-        if (protocol == Protocol.TCP) {
+        if (Protocol.TCP.name().equals(protocol)) {
             tcp.add(evidence);
-        } else if (protocol == Protocol.UNIX_STREAM || protocol == Protocol.UNIX_DGRAM) {
+        } else if (Protocol.UNIX_STREAM.name().equals(protocol) || Protocol.UNIX_DGRAM.name().equals(protocol)) {
             unix.add(evidence);
         }
     }

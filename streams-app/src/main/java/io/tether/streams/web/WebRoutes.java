@@ -4,15 +4,17 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
 import io.tether.schemas.identity.ApId;
-import io.tether.schemas.model.MigrationSet;
+import io.javalin.http.HttpStatus;
+import io.tether.streams.api.ApiError;
 import io.tether.streams.export.MigrationPlanner;
+import io.tether.streams.query.MigrationSetQueries;
+import io.tether.streams.query.MigrationSetView;
 import io.tether.streams.web.internals.SetChangeFeed;
 import io.tether.streams.web.internals.WebAssets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +53,11 @@ public final class WebRoutes implements AutoCloseable {
         feed.every(KEEP_ALIVE, () -> streams.forEach(s -> s.sendComment("keep-alive")));
     }
 
+    /** Registers the routes over the query layer, with the default poll interval. Close the result when the server stops. */
+    public static WebRoutes register(final Javalin app, final MigrationSetQueries queries) {
+        return register(app, MigrationSetLookup.of(queries), DEFAULT_POLL_INTERVAL);
+    }
+
     /** Registers the routes with the default poll interval. Close the result when the server stops. */
     public static WebRoutes register(final Javalin app, final MigrationSetLookup lookup) {
         return register(app, lookup, DEFAULT_POLL_INTERVAL);
@@ -81,19 +88,20 @@ public final class WebRoutes implements AutoCloseable {
         if (ap.isEmpty()) {
             return;
         }
-        final Optional<MigrationSet> set;
+        final Optional<MigrationSetView> set;
         try {
             set = lookup.find(ap.get());
         } catch (final RuntimeException e) {
             LOG.debug("plan lookup failed for {}", ap.get(), e);
-            error(ctx, 503, "the migration-set store cannot answer right now, retry shortly: " + e.getMessage());
+            ctx.header("Retry-After", "1");
+            error(ctx, 503, "the migration set cannot be read right now, retry shortly: " + e.getMessage());
             return;
         }
         if (set.isEmpty()) {
             error(ctx, 404, "Tether has not seen " + ap.get());
             return;
         }
-        ctx.json(MigrationPlanner.plan(set.get(), ap.get().toString()));
+        ctx.json(MigrationPlanner.plan(set.get()));
     }
 
     private void validateStream(final Context ctx) {
@@ -114,7 +122,7 @@ public final class WebRoutes implements AutoCloseable {
             client.sendEvent("set", change, Long.toString(change.version()));
         });
         if (subscription.isEmpty()) {
-            client.sendEvent("error", Map.of("error", "too many open event streams, retry later"));
+            client.sendEvent("error", new ApiError(503, "Service Unavailable", "too many open event streams, retry later"));
             client.close();
             return;
         }
@@ -142,7 +150,8 @@ public final class WebRoutes implements AutoCloseable {
     }
 
     private static void error(final Context ctx, final int status, final String message) {
-        ctx.status(status).json(Map.of("status", status, "error", message));
+        final HttpStatus code = HttpStatus.forStatus(status);
+        ctx.status(code).json(new ApiError(status, code.getMessage(), message));
     }
 
     @Override

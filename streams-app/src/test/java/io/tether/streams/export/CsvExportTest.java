@@ -7,6 +7,9 @@ import io.tether.schemas.model.AppMember;
 import io.tether.schemas.model.Direction;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.model.Transfer;
+import io.tether.streams.query.Addresses;
+import io.tether.streams.query.MigrationSetView;
+import io.tether.streams.query.WhyPath;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,24 +28,24 @@ class CsvExportTest {
     private static final String ODD_PROGRAM = "/usr/bin/python3 /srv/a;b, \"c\".py";
     private static final String ODD_PATH = "/data/x,y/\"quoted\"\r\nnext line;=READ/ü.db";
 
-    private static MigrationSet oddSet() {
+    private static final String AP1 = "/opt/ap1/bin/ap1@computer1";
+
+    private static SetBuilder oddSet() {
         final String oddAp = ODD_PROGRAM + "@h2";
         return SetBuilder.figure1()
             .app(ODD_PROGRAM, "h2", List.of(9, 10, 11), CaptureSource.PROCSCAN)
             .file("h2", ODD_PATH, Transfer.MOVE, use(oddAp, AccessMode.WRITE), use("/opt/ap1/bin/ap1@computer1", AccessMode.READ))
             .external(oddAp, Direction.INBOUND, ip("2001:db8::7", 51000), ip("198.18.0.9", 8443), Protocol.TCP)
-            .external("/opt/ap1/bin/ap1@computer1", Direction.OUTBOUND, unix("/run/x,y.sock"), null, Protocol.UNIX_STREAM)
-            .build();
+            .external("/opt/ap1/bin/ap1@computer1", Direction.OUTBOUND, unix("/run/x,y.sock"), null, Protocol.UNIX_STREAM);
     }
 
     @Test
     void parsesBackToTheSameMembers() {
-        final MigrationSet set = oddSet();
-        final WhyChains why = ap -> ap.startsWith("/opt/ap1") ? "" : "/opt/ap1/bin/ap1@computer1 -[connects :5432]-> " + ap;
-        final String csv = CsvExport.render(set, why);
-        final List<MemberRow> parsed = CsvExport.parse(csv);
+        final MigrationSet set = oddSet().build();
+        final MigrationSetView view = oddSet().view(AP1);
+        final List<MemberRow> parsed = CsvExport.parse(CsvExport.render(view));
 
-        assertEquals(CsvExport.rows(set, why), parsed, "round trip keeps every cell");
+        assertEquals(CsvExport.rows(view), parsed, "round trip keeps every cell");
         assertEquals(set.getApps().size() + set.getFiles().size() + set.getExternal().size(), parsed.size(),
             "one row per member");
 
@@ -64,13 +67,18 @@ class CsvExportTest {
             .map(r -> r.usedBy().get(0) + "|" + r.member() + "|" + r.direction() + "|" + r.protocol())
             .collect(Collectors.toSet()));
 
+        // why is the query layer's chain, as text
+        final WhyPath ap2Why = view.why().stream().filter(w -> w.member().equals("/opt/ap2/bin/ap2@computer2")).findFirst().orElseThrow();
         final MemberRow ap2 = parsed.stream().filter(r -> r.member().equals("/opt/ap2/bin/ap2@computer2")).findFirst().orElseThrow();
-        assertEquals("/opt/ap1/bin/ap1@computer1 -[connects :5432]-> /opt/ap2/bin/ap2@computer2", ap2.why());
+        assertEquals(ap2Why.chain().get(0).text(), ap2.why());
+        assertTrue(ap2.why().contains(AP1), ap2.why());
+        final MemberRow fileD = parsed.stream().filter(r -> r.member().equals("/srv/ap2/D")).findFirst().orElseThrow();
+        assertTrue(fileD.why().startsWith(ap2.why() + "; ") && fileD.why().endsWith("writes computer2:/srv/ap2/D"), fileD.why());
     }
 
     @Test
     void writesRfc4180() {
-        final String csv = CsvExport.render(oddSet(), WhyChains.NONE);
+        final String csv = CsvExport.render(oddSet().view(AP1));
         assertTrue(csv.startsWith(String.join(",", MemberRow.COLUMNS) + "\r\n"), "header then CRLF");
         assertTrue(csv.contains("\"" + ODD_PATH.replace("\"", "\"\"") + "\""), "quoted field with doubled quotes");
         assertTrue(csv.endsWith("\r\n"));
@@ -93,8 +101,9 @@ class CsvExportTest {
 
     @Test
     void anEmptyFieldAtTheEndOfTheDocumentIsKept() {
-        final MigrationSet set = SetBuilder.set().app("/bin/a", "h", List.of()).build();
-        final List<MemberRow> rows = CsvExport.parse(CsvExport.render(set, WhyChains.NONE));
+        final SetBuilder builder = SetBuilder.set().app("/bin/a", "h", List.of());
+        final MigrationSet set = builder.build();
+        final List<MemberRow> rows = CsvExport.parse(CsvExport.render(builder.view("/bin/a@h")));
         assertEquals(1, rows.size());
         final AppMember app = set.getApps().get(0);
         assertEquals(app.getAp(), rows.get(0).member());

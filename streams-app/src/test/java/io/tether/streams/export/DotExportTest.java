@@ -41,10 +41,10 @@ class DotExportTest {
 
     @Test
     void figureOneRendersWithHostsAsClustersAndEveryMemberAsANode() throws Exception {
-        final MigrationSet set = SetBuilder.figure1()
-            .external("/opt/ap2/bin/ap2@computer2", Direction.OUTBOUND, ip("198.18.9.9", 443), ip("198.18.0.2", 50000), Protocol.TCP)
-            .build();
-        final String svg = renderSvg(DotExport.render(set, "/opt/ap1/bin/ap1@computer1"));
+        final SetBuilder builder = SetBuilder.figure1()
+            .external("/opt/ap2/bin/ap2@computer2", Direction.OUTBOUND, ip("198.18.9.9", 443), ip("198.18.0.2", 50000), Protocol.TCP);
+        final MigrationSet set = builder.build();
+        final String svg = renderSvg(DotExport.render(builder.view("/opt/ap1/bin/ap1@computer1")));
 
         assertEquals(2, count(svg, "class=\"cluster\""), "one cluster per host");
         assertEquals(set.getApps().size() + set.getFiles().size() + 1, count(svg, "class=\"node\""));
@@ -60,11 +60,10 @@ class DotExportTest {
     void namesWithQuotesBackslashesNewlinesAndUnicodeStillRender() throws Exception {
         final String odd = "/srv/we\"ird\\dir/{a -> b};\nline2/ünï.txt";
         final String program = "/usr/bin/python3 /srv/app \"x\".py";
-        final MigrationSet set = SetBuilder.set()
+        final SetBuilder builder = SetBuilder.set()
             .app(program, "host-1", List.of(7), CaptureSource.PROBE)
-            .file("host-1", odd, Transfer.MOVE, use(program + "@host-1", AccessMode.WRITE))
-            .build();
-        final String svg = renderSvg(DotExport.render(set, program + "@host-1"));
+            .file("host-1", odd, Transfer.MOVE, use(program + "@host-1", AccessMode.WRITE));
+        final String svg = renderSvg(DotExport.render(builder.view(program + "@host-1")));
 
         assertEquals(2, count(svg, "class=\"node\""));
         assertEquals(1, count(svg, "class=\"edge\""));
@@ -85,7 +84,7 @@ class DotExportTest {
                     program + "@" + host, ip("198.18.2." + (i % 250), 8000 + i));
             }
         }
-        final String svg = renderSvg(DotExport.render(builder.build(), "/opt/p0@h0"));
+        final String svg = renderSvg(DotExport.render(builder.view("/opt/p0@h0")));
         assertEquals(300, count(svg, "class=\"node\""));
         assertEquals(150 + 149, count(svg, "class=\"edge\""));
     }

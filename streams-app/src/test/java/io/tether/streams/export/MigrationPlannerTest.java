@@ -3,7 +3,7 @@ package io.tether.streams.export;
 import io.tether.schemas.event.CaptureSource;
 import io.tether.schemas.event.Protocol;
 import io.tether.schemas.model.Direction;
-import io.tether.schemas.model.MigrationSet;
+import io.tether.streams.query.MigrationSetView;
 import io.tether.streams.export.MigrationPlan.Checkpoint;
 import io.tether.streams.export.MigrationPlan.CriuOption;
 import io.tether.streams.export.MigrationPlan.HostPlan;
@@ -23,7 +23,7 @@ class MigrationPlannerTest {
 
     @Test
     void figureOneListsBothHostsTheirPidsAndTheirFilesToCopyAndToMove() {
-        final MigrationPlan plan = MigrationPlanner.plan(SetBuilder.figure1().build(), AP1);
+        final MigrationPlan plan = MigrationPlanner.plan(SetBuilder.figure1().view(AP1));
 
         assertEquals(List.of("computer1", "computer2"), plan.hosts().stream().map(HostPlan::host).toList());
         final HostPlan c1 = plan.hosts().get(0);
@@ -53,14 +53,14 @@ class MigrationPlannerTest {
     @Test
     void unixSocketsExternalEndpointsAndScannedOnlyProgramsAreCalledOut() {
         final String ap3 = "/usr/sbin/agent@computer2";
-        final MigrationSet set = SetBuilder.figure1()
+        final MigrationSetView set = SetBuilder.figure1()
             .app("/usr/sbin/agent", "computer2", List.of(77), CaptureSource.PROCSCAN)
             .connection(ap3, unix("/run/ap2.sock"), AP2, unix("/run/ap2.sock"), Protocol.UNIX_STREAM)
             .external(AP1, Direction.OUTBOUND, ip("198.18.50.1", 443), ip("198.18.0.1", 42000), Protocol.TCP)
             .external(ap3, Direction.INBOUND, ip("198.18.60.1", 51000), ip("198.18.0.2", 9100), Protocol.TCP)
             .external(ap3, Direction.OUTBOUND, ip("198.18.70.1", 53), null, Protocol.UDP)
-            .build();
-        final MigrationPlan plan = MigrationPlanner.plan(set, AP1);
+            .view(AP1);
+        final MigrationPlan plan = MigrationPlanner.plan(set);
 
         final Checkpoint agent = plan.hosts().get(1).checkpoint().stream().filter(c -> c.ap().equals(ap3)).findFirst().orElseThrow();
         assertEquals(List.of("--tcp-established", "--ext-unix-sk"), agent.criu().stream().map(CriuOption::option).toList());

@@ -14,6 +14,8 @@ import io.tether.schemas.model.FileMember;
 import io.tether.schemas.model.FileUse;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.model.Transfer;
+import io.tether.streams.query.Addresses;
+import io.tether.streams.query.MigrationSetView;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -106,6 +108,11 @@ public final class SetBuilder {
             .setExternal(List.copyOf(external))
             .setCouplings(List.copyOf(couplings))
             .build();
+    }
+
+    /** The set as the API shows it to {@code ap}. */
+    public MigrationSetView view(final String ap) {
+        return MigrationSetView.of(ap, build(), null);
     }
 
     public static FileUse use(final String ap, final AccessMode mode) {

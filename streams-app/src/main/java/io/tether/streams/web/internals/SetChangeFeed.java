@@ -1,7 +1,7 @@
 package io.tether.streams.web.internals;
 
 import io.tether.schemas.identity.ApId;
-import io.tether.schemas.model.MigrationSet;
+import io.tether.streams.query.MigrationSetView;
 import io.tether.streams.web.MigrationSetLookup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +35,7 @@ public final class SetChangeFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SetChangeFeed.class);
 
     /** What a subscriber learns: the state of the AP's set and a version that grows with every change. */
-    public record Change(String ap, Status status, String componentId, long updatedMicros, long version,
+    public record Change(String ap, Status status, String componentId, String updated, long version,
                          String message) {
     }
 
@@ -125,7 +125,7 @@ public final class SetChangeFeed implements AutoCloseable {
 
     private void poll(final Watch watch) {
         final Change next;
-        Optional<MigrationSet> set = Optional.empty();
+        Optional<MigrationSetView> set = Optional.empty();
         String failure = null;
         try {
             set = lookup.find(watch.ap);
@@ -134,13 +134,13 @@ public final class SetChangeFeed implements AutoCloseable {
             LOG.debug("lookup of {} failed; retrying next interval", watch.ap, e);
         }
         final Status status = failure != null ? Status.UNAVAILABLE : set.isPresent() ? Status.PRESENT : Status.ABSENT;
-        final MigrationSet current = set.orElse(null);
+        final MigrationSetView current = set.orElse(null);
         if (watch.last != null && watch.last.status() == status
             && (status == Status.UNAVAILABLE || Objects.equals(watch.lastSet, current))) {
             return;
         }
         next = new Change(watch.ap.toString(), status,
-            current == null ? "" : current.getComponentId(), current == null ? 0L : current.getUpdatedMicros(),
+            current == null ? "" : current.componentId(), current == null ? "" : current.updated(),
             watch.last == null ? 1 : watch.last.version() + 1, failure == null ? "" : failure);
         watch.last = next;
         if (status != Status.UNAVAILABLE) {
@@ -181,7 +181,7 @@ public final class SetChangeFeed implements AutoCloseable {
         private final ApId ap;
         private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
         private volatile Change last;
-        private volatile MigrationSet lastSet;
+        private volatile MigrationSetView lastSet;
 
         private Watch(final ApId ap) {
             this.ap = ap;
