@@ -47,7 +47,7 @@ public final class RegistryService {
             final int id = store.idOf(normalized).orElseGet(store::nextId);
             final int version = store.latest(subject).map(StoredSchema::version).orElse(0) + 1;
             final StoredSchema stored = new StoredSchema(subject, version, id, normalized);
-            LOG.info("Registering subject {} version {} as id {}", subject, version, id);
+            LOG.info("Writing subject {} version {} with id {}", subject, version, id);
             return WritePlan.append(codec.schemaKey(subject, version), codec.schemaValue(stored), id);
         });
     }
