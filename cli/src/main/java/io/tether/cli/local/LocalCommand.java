@@ -1,6 +1,7 @@
 package io.tether.cli.local;
 
 import io.tether.cli.UserException;
+import io.tether.cli.internals.Converters.DurationConverter;
 import io.tether.cli.internals.Converters.PortConverter;
 import io.tether.cli.local.internals.DataDirLock;
 import io.tether.cli.local.internals.Ports;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -50,6 +52,10 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--host-id", paramLabel = "ID",
             description = "Host id of this machine's collector (default: the hostname).")
     String hostId;
+
+    @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "24h",
+            description = "Event-time window after which coupling evidence expires, e.g. 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
+    Duration window;
 
     @Option(names = "--no-collector", description = "Start the platform only; collectors join with 'tether collect'.")
     boolean noCollector;
