@@ -24,14 +24,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link MigrationSetView} and the exports' own hook. It stands in for Kafka Streams' stores only: what the page,
  * the event stream and the CLI see goes through the same classes the app serves them with.
  */
-final class PageServer implements AutoCloseable {
+public final class PageServer implements AutoCloseable {
 
     private final Map<String, MigrationSet> components = new ConcurrentHashMap<>();
     private final Javalin app;
     private final WebRoutes web;
     private volatile RuntimeException failure;
 
-    PageServer(final Duration pollInterval) {
+    public PageServer(final Duration pollInterval) {
         app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -63,18 +63,18 @@ final class PageServer implements AutoCloseable {
     }
 
     /** Puts a component in, replacing the components of every AP it holds (as a merge does). */
-    void put(final MigrationSet set) {
+    public void put(final MigrationSet set) {
         final List<String> aps = set.getApps().stream().map(AppMember::getAp).toList();
         components.values().removeIf(old -> old.getApps().stream().anyMatch(a -> aps.contains(a.getAp())));
         components.put(set.getComponentId(), set);
     }
 
     /** Makes every lookup fail until {@code null} is set, as a rebalance does. */
-    void failLookups(final RuntimeException e) {
+    public void failLookups(final RuntimeException e) {
         this.failure = e;
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + app.port();
     }
 
