@@ -1,6 +1,7 @@
 package io.tether.schemas.serde;
 
 import io.tether.schemas.serde.WireFormatException.Reason;
+import io.tether.schemas.serde.internals.BoundedBinaryDecoder;
 import io.tether.schemas.serde.internals.WireFormat;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,8 +12,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,7 +32,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <T> the generated record class
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+    private static final ThreadLocal<BoundedBinaryDecoder> DECODER = ThreadLocal.withInitial(BoundedBinaryDecoder::new);
 
     private final Class<T> type;
     private final SpecificData data;
@@ -109,33 +108,27 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         }
         final int id = WireFormat.readSchemaId(bytes, offset);
         final SpecificDatumReader<T> reader = reader(topic, id);
-        final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset + WireFormat.HEADER_SIZE,
-                length - WireFormat.HEADER_SIZE, DECODER.get());
-        DECODER.set(decoder);
+        final BoundedBinaryDecoder decoder = DECODER.get().reset(bytes, offset + WireFormat.HEADER_SIZE,
+                length - WireFormat.HEADER_SIZE);
         final T record;
+        final int left;
         try {
             record = reader.read(null, decoder);
+            left = decoder.remaining();
         } catch (final EOFException e) {
             throw new WireFormatException(topic, Reason.TRUNCATED, id, "the Avro body (" + (length - WireFormat.HEADER_SIZE)
-                    + " bytes) ends before the " + reader.getSchema().getFullName() + " record does", e);
+                    + " bytes) ends before the " + reader.getSchema().getFullName() + " record does: " + e.getMessage(), e);
         } catch (final IOException | RuntimeException e) {
             throw new WireFormatException(topic, Reason.MALFORMED_AVRO, id, "the Avro body is not a "
                     + reader.getSchema().getFullName() + " record: " + e, e);
+        } finally {
+            decoder.release();
         }
-        final int left = remaining(decoder);
         if (left > 0) {
             throw new WireFormatException(topic, Reason.MALFORMED_AVRO, id, left + " bytes left over after the "
                     + reader.getSchema().getFullName() + " record: not the body the writer schema describes");
         }
         return record;
-    }
-
-    private static int remaining(final BinaryDecoder decoder) {
-        try {
-            return decoder.isEnd() ? 0 : Math.max(1, decoder.inputStream().available());
-        } catch (final IOException e) {
-            return 1;
-        }
     }
 
     private SpecificDatumReader<T> reader(final String topic, final int id) {

@@ -4,18 +4,21 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
-import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tether.schemas.model.MigrationSet;
+import io.tether.streams.export.ExportFormat;
+import io.tether.streams.export.MigrationSetExports;
 import io.tether.streams.query.InternalPaths;
 import io.tether.streams.query.Json;
 import io.tether.streams.query.LocalStores;
 import io.tether.streams.query.Lookup;
 import io.tether.streams.query.MigrationSetQueries;
+import io.tether.streams.query.MigrationSetView;
 import io.tether.streams.query.NotFoundException;
 import io.tether.streams.query.UnavailableException;
+import io.tether.streams.web.WebRoutes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,13 +45,12 @@ public final class HttpApi implements AutoCloseable {
     public static final String MIGRATION_SET = "/api/v1/migration-set";
     public static final String HEALTH = "/health";
     public static final String METRICS = "/metrics";
-    /** Where the page's static files live on the class path, if the page is packaged with the app. */
-    static final String WEB_RESOURCES = "web";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Javalin app;
+    private final WebRoutes web;
 
     /**
      * @param state the instance's state, or null while it is being created
@@ -59,18 +61,20 @@ public final class HttpApi implements AutoCloseable {
             config.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.requestLogger.http((ctx, millis) -> requestTimer(metrics, ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
-            if (HttpApi.class.getClassLoader().getResource(WEB_RESOURCES + "/index.html") != null) {
-                config.staticFiles.add(files -> {
-                    files.hostedPath = "/";
-                    files.directory = "/" + WEB_RESOURCES;
-                    files.location = Location.CLASSPATH;
-                });
-            }
         });
 
         app.get(APS, ctx -> ctx.json(Map.of("aps", queries.aps())));
-        app.get(MIGRATION_SET, ctx -> ctx.json(queries.migrationSet(QueryParams.ap(ctx), QueryParams.asOf(ctx))));
+        app.get(MIGRATION_SET, ctx -> {
+            final ExportFormat format = QueryParams.format(ctx);
+            final MigrationSetView view = queries.migrationSet(QueryParams.ap(ctx), QueryParams.asOf(ctx));
+            if (format == ExportFormat.JSON) {
+                ctx.json(view);
+            } else {
+                ctx.contentType(format.contentType()).result(MigrationSetExports.render(format, view));
+            }
+        });
         app.get(HEALTH, ctx -> health(ctx, state.get()));
+        this.web = WebRoutes.register(app, queries);
         app.get(METRICS, ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(metrics.scrape()));
 
         app.get(InternalPaths.COMPONENT, ctx -> {
@@ -114,6 +118,7 @@ public final class HttpApi implements AutoCloseable {
 
     @Override
     public void close() {
+        web.close();
         app.stop();
     }
 

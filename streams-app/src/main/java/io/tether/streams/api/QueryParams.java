@@ -2,6 +2,7 @@ package io.tether.streams.api;
 
 import io.javalin.http.Context;
 import io.tether.schemas.identity.ApId;
+import io.tether.streams.export.ExportFormat;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -12,6 +13,7 @@ final class QueryParams {
 
     static final String AP = "ap";
     static final String AS_OF = "asOf";
+    static final String FORMAT = "format";
 
     private QueryParams() {
     }
@@ -25,6 +27,15 @@ final class QueryParams {
             return ApId.parse(value.trim());
         } catch (final IllegalArgumentException e) {
             throw new BadRequestException("bad query parameter 'ap': " + e.getMessage());
+        }
+    }
+
+    /** {@code format=json|dot|csv}; absent means JSON. */
+    static ExportFormat format(final Context ctx) {
+        try {
+            return ExportFormat.parse(ctx.queryParam(FORMAT));
+        } catch (final IllegalArgumentException e) {
+            throw new BadRequestException("bad query parameter 'format': " + e.getMessage());
         }
     }
 
