@@ -1,12 +1,15 @@
 package io.tether.collector.publish;
 
 import io.tether.collector.publish.internals.BodyEncoder;
-import io.tether.collector.publish.internals.EventType;
 import io.tether.collector.publish.internals.OpenCoalescer;
 import io.tether.collector.publish.internals.Spool;
 import io.tether.collector.publish.internals.SpoolCursor;
 import io.tether.collector.publish.internals.SpoolSegment;
+import io.tether.collector.publish.internals.SpoolTags;
 import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.topic.EventType;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,6 +62,7 @@ final class Sender implements Runnable {
     private final OpenCoalescer coalescer;
     private final BodyEncoder encoder = new BodyEncoder();
     private final Map<EventType, String> topics = new EnumMap<>(EventType.class);
+    private final Map<EventType, Schema> schemas = new EnumMap<>(EventType.class);
     private final Map<EventType, Integer> schemaIdCache = new EnumMap<>(EventType.class);
     private final Map<Integer, byte[]> keys = new HashMap<>();
     private final List<SpecificRecord> batch = new ArrayList<>(DRAIN_BATCH);
@@ -89,7 +93,8 @@ final class Sender implements Runnable {
         this.running = running;
         this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos());
         for (final EventType type : EventType.values()) {
-            topics.put(type, config.topic(type.defaultTopic));
+            topics.put(type, config.topic(type.defaultTopic()));
+            schemas.put(type, SpecificData.get().getSchema(type.recordClass()));
         }
         // a previous run's unacknowledged records go first, in order
         this.nextToSend = spool.firstUnacked();
@@ -174,7 +179,7 @@ final class Sender implements Runnable {
         final long timestamp = header.getTimeMicros() / 1000;
         try {
             encoder.encode(type, event);
-            final long index = spool.append(type.tag, header.getPid(), timestamp, encoder.bytes(), encoder.length());
+            final long index = spool.append(SpoolTags.tagOf(type), header.getPid(), timestamp, encoder.bytes(), encoder.length());
             if (index < 0) {
                 metrics.droppedSpoolFull.increment();
                 if (metrics.droppedSpoolFull.sum() == 1) {
@@ -226,7 +231,7 @@ final class Sender implements Runnable {
         if (cached != null) {
             return cached;
         }
-        final int id = schemaIds.idFor(topics.get(type), type.schema);
+        final int id = schemaIds.idFor(topics.get(type), schemas.get(type));
         schemaIdCache.put(type, id);
         return id;
     }
@@ -279,7 +284,7 @@ final class Sender implements Runnable {
         int sent = 0;
         while (sent < REPLAY_SLICE && inflight.get() < MAX_INFLIGHT && !failed.get() && cursor.next()) {
             if (!cursor.acked()) {
-                final EventType type = EventType.ofTag(cursor.type());
+                final EventType type = SpoolTags.typeOf(cursor.type());
                 if (!send(type, cursor.pid(), cursor.timestampMillis(), cursor.body(), cursor.bodyLength(),
                         cursor.segment(), cursor.local())) {
                     return;

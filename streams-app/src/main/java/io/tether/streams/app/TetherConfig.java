@@ -166,12 +166,14 @@ public final class TetherConfig extends AbstractConfig {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ContinueProductionExceptionHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         all.forEach((key, value) -> {
             if (!key.equals(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
                 props.put(key, value);
             }
         });
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer(boundHttpPort).toString());
+        final HostInfo server = applicationServer(boundHttpPort);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port());
         try {
             new StreamsConfig(props);
         } catch (final ConfigException e) {

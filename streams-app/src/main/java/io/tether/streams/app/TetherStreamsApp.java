@@ -45,7 +45,7 @@ public final class TetherStreamsApp implements AutoCloseable {
     private final TetherConfig config;
     private final Topology topology;
     private final QueryStores stores;
-    private final List<OutputTopic> outputTopics;
+    private final List<RequiredTopic> requiredTopics;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -60,17 +60,17 @@ public final class TetherStreamsApp implements AutoCloseable {
     /**
      * @param topology     the topology to run (see {@code MigrationSetTopology.buildTopology})
      * @param stores       the names of its queryable stores
-     * @param outputTopics topics the topology writes and nobody else creates; created if missing
+     * @param requiredTopics the topology's source and sink topics; created if missing
      */
-    public TetherStreamsApp(final TetherConfig config, final Topology topology, final QueryStores stores, final List<OutputTopic> outputTopics) {
+    public TetherStreamsApp(final TetherConfig config, final Topology topology, final QueryStores stores, final List<RequiredTopic> requiredTopics) {
         this.config = config;
         this.topology = topology;
         this.stores = stores;
-        this.outputTopics = List.copyOf(outputTopics);
+        this.requiredTopics = List.copyOf(requiredTopics);
     }
 
     /**
-     * Binds the HTTP API, creates missing output and dead-letter topics, and starts Kafka Streams. Returns once
+     * Binds the HTTP API, creates missing source, output and dead-letter topics, and starts Kafka Streams. Returns once
      * started; the instance becomes RUNNING (see {@code /health}) after its first rebalance and restoration.
      *
      * @throws org.apache.kafka.common.config.ConfigException when Kafka Streams rejects the configuration
@@ -85,7 +85,7 @@ public final class TetherStreamsApp implements AutoCloseable {
         try {
             final Properties props = config.streamsProperties(http.port());
             self = config.applicationServer(http.port());
-            TopicSetup.ensure(props, outputTopics);
+            TopicSetup.ensure(props, requiredTopics);
             final KafkaStreams instance = new KafkaStreams(topology, props);
             instance.setStateListener(this::onStateChange);
             instance.setUncaughtExceptionHandler(exception -> {
