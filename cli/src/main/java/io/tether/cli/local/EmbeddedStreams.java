@@ -2,7 +2,7 @@ package io.tether.cli.local;
 
 import io.tether.schemas.Topics;
 import io.tether.schemas.serde.AvroSerdeConfig;
-import io.tether.streams.app.OutputTopic;
+import io.tether.streams.app.RequiredTopic;
 import io.tether.streams.app.TetherConfig;
 import io.tether.streams.app.TetherStreamsApp;
 import io.tether.streams.query.QueryStores;
@@ -62,8 +62,11 @@ public record EmbeddedStreams(String bootstrap, String registryUrl, int httpPort
         final TopologyOptions options = topologyOptions();
         final QueryStores stores = new QueryStores(StoreNames.AP_INDEX, StoreNames.AP_INDEX_HISTORY,
                 StoreNames.MIGRATION_SETS, StoreNames.MIGRATION_SETS_HISTORY);
-        final List<OutputTopic> outputs = List.of(new OutputTopic(options.migrationSetsTopic(), true),
-                new OutputTopic(options.apIndexTopic(), true));
-        return new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), stores, outputs).start();
+        final List<RequiredTopic> topics = List.of(
+                new RequiredTopic(options.execTopic(), false), new RequiredTopic(options.forkTopic(), false),
+                new RequiredTopic(options.exitTopic(), false), new RequiredTopic(options.openTopic(), false),
+                new RequiredTopic(options.connectTopic(), false), new RequiredTopic(options.acceptTopic(), false),
+                new RequiredTopic(options.migrationSetsTopic(), true), new RequiredTopic(options.apIndexTopic(), true));
+        return new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), stores, topics).start();
     }
 }
