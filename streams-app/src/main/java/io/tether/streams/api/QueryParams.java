@@ -1,0 +1,84 @@
+package io.tether.streams.api;
+
+import io.javalin.http.Context;
+import io.tether.schemas.identity.ApId;
+import io.tether.streams.export.ExportFormat;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/** Parses and validates the API's query parameters into the model's types, with messages a caller can act on. */
+final class QueryParams {
+
+    static final String AP = "ap";
+    static final String AS_OF = "asOf";
+    static final String FORMAT = "format";
+
+    private QueryParams() {
+    }
+
+    static ApId ap(final Context ctx) {
+        final String value = ctx.queryParam(AP);
+        if (value == null || value.isBlank()) {
+            throw new BadRequestException("missing query parameter 'ap' (program@hostId, e.g. /usr/sbin/nginx@web-1)");
+        }
+        try {
+            return ApId.parse(value.trim());
+        } catch (final IllegalArgumentException e) {
+            throw new BadRequestException("bad query parameter 'ap': " + e.getMessage());
+        }
+    }
+
+    /** {@code format=json|dot|csv}; absent means JSON. */
+    static ExportFormat format(final Context ctx) {
+        try {
+            return ExportFormat.parse(ctx.queryParam(FORMAT));
+        } catch (final IllegalArgumentException e) {
+            throw new BadRequestException("bad query parameter 'format': " + e.getMessage());
+        }
+    }
+
+    /** @return the instant, or null when the parameter is absent */
+    static Instant asOf(final Context ctx) {
+        return instant(AS_OF, ctx.queryParam(AS_OF));
+    }
+
+    static Instant instant(final String name, final String value) {
+        if (value == null) {
+            return null;
+        }
+        final String text = value.trim();
+        try {
+            return Instant.parse(text);
+        } catch (final DateTimeParseException notAnInstant) {
+            try {
+                return OffsetDateTime.parse(text).toInstant();
+            } catch (final DateTimeParseException e) {
+                throw new BadRequestException("bad query parameter '" + name + "': expected an ISO-8601 time such as "
+                    + "2026-11-26T04:30:00Z or 2026-11-26T05:30:00+01:00, got '" + value + "'");
+            }
+        }
+    }
+
+    static String required(final Context ctx, final String name) {
+        final String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) {
+            throw new BadRequestException("missing query parameter '" + name + "'");
+        }
+        return value;
+    }
+
+    static int partition(final Context ctx, final String name) {
+        final String value = required(ctx, name);
+        try {
+            final int partition = Integer.parseInt(value);
+            if (partition < 0) {
+                throw new NumberFormatException();
+            }
+            return partition;
+        } catch (final NumberFormatException e) {
+            throw new BadRequestException("bad query parameter '" + name + "': expected a partition number, got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.tether.streams.query;
+
+import java.util.Objects;
+
+/**
+ * The names of the queryable stores the topology materialises (see {@code io.tether.streams.topology.StoreNames}):
+ * current and versioned (history) views of the AP → component index and of the component → migration set table.
+ */
+public record QueryStores(String apIndex, String apIndexHistory, String migrationSets, String migrationSetsHistory) {
+
+    public QueryStores {
+        Objects.requireNonNull(apIndex, "apIndex");
+        Objects.requireNonNull(apIndexHistory, "apIndexHistory");
+        Objects.requireNonNull(migrationSets, "migrationSets");
+        Objects.requireNonNull(migrationSetsHistory, "migrationSetsHistory");
+    }
+}
