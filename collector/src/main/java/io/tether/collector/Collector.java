@@ -97,8 +97,10 @@ public final class Collector implements AutoCloseable {
             });
             scans.scheduleWithFixedDelay(this::scanOnce, 0, config.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
-        LOG.info("collector {} run {} started: {}, scan every {} ms, spool {}", config.hostId(), collectorRun,
-                config.scope(), config.scanInterval().toMillis(), config.spoolDir());
+        LOG.info("collector {} run {} started: {}, {}, probe channel {}, spool {}", config.hostId(), collectorRun,
+                config.scope(), config.scanInterval().isZero() ? "/proc scanner off"
+                        : "/proc scan every " + config.scanInterval().toMillis() + " ms",
+                channel == null ? "off" : channel.path(), config.spoolDir());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.tether.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -126,6 +128,24 @@ abstract class AbstractEventRoundTripTest {
                 RegistryHttp.schemaBody(withExtraField(ExecEvent.getClassSchema(), false).toString()));
         assertEquals(409, refused.status(), refused.body());
         assertTrue(refused.json().get("message").asText().contains("ExecEvent.container"), refused.body());
+    }
+
+    @Test
+    void withoutAutoRegistrationProducersUseRegisteredSchemasAndAreRefusedOthers() throws Exception {
+        final int id = http.register("noauto.exec-value", ExecEvent.getClassSchema().toString());
+        final Map<String, Object> config = Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registry.url(),
+                AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, false);
+        try (AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>()) {
+            serializer.configure(config, false);
+            final byte[] bytes = serializer.serialize("noauto.exec", SampleEvents.exec());
+            assertEquals(id, ByteBuffer.wrap(bytes, 1, 4).getInt(), "the id the registry gave at registration");
+
+            final SerializationException refused = assertThrows(SerializationException.class,
+                    () -> serializer.serialize("noauto.unregistered", SampleEvents.exec()));
+            assertTrue(refused.getMessage().contains("noauto.unregistered-value"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("40401"), refused.getMessage());
+        }
+        assertEquals(404, http.get("/subjects/noauto.unregistered-value/versions").status(), "nothing was registered");
     }
 
     @Test

@@ -24,10 +24,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the _schemas topic gives: schemas survive restarts and several instances agree. One topic per test. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryStorageTest {
 
     @RegisterExtension
@@ -146,6 +150,28 @@ class RegistryStorageTest {
             assertEquals(41, http.get("/subjects/foreign-value/versions/latest").json().get("id").asInt());
             assertEquals(schema, http.get("/schemas/ids/41").json().get("schema").asText());
             assertEquals(42, http.register("foreign.next-value", Samples.V1));
+        }
+    }
+
+    /** Stops the class's broker, so it runs last. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void whileTheBrokerIsDownWritesFailWithAStoreErrorAndKnownSchemasAreStillServed() {
+        try (SchemaRegistryServer registry = SchemaRegistryServer.start(SchemaRegistryConfig.of(KAFKA.bootstrapServers(), 0)
+                .withTopic("_schemas_outage").withTimeout(Duration.ofSeconds(4)))) {
+            final RegistryHttp http = new RegistryHttp(registry.url());
+            final int id = http.register("outage-value", Samples.V1);
+            KAFKA.stopBroker(0);
+
+            final RegistryHttp.Response refused = http.post("/subjects/outage-value/versions",
+                    RegistryHttp.schemaBody(Samples.V2_OPTIONAL_FIELD));
+            assertEquals(500, refused.status(), refused.body());
+            assertTrue(List.of(50001, 50002).contains(refused.errorCode()), refused.body());
+            assertTrue(refused.json().get("message").asText().contains("_schemas_outage"), refused.body());
+
+            final RegistryHttp.Response served = http.get("/schemas/ids/" + id);
+            assertEquals(200, served.status(), served.body());
+            assertEquals(new Schema.Parser().parse(Samples.V1), new Schema.Parser().parse(served.json().get("schema").asText()));
         }
     }
 

@@ -205,6 +205,7 @@ final class Sender implements Runnable {
     /** Hands one record to the producer; false (and back-off) when Kafka or the registry cannot take it now. */
     private boolean send(final EventType type, final int pid, final long timestamp, final byte[] body, final int length,
                          final SpoolSegment segment, final int local) {
+        boolean counted = false;
         try {
             final int schemaId = schemaId(type);
             final byte[] value = new byte[5 + length];
@@ -215,12 +216,15 @@ final class Sender implements Runnable {
             value[4] = (byte) schemaId;
             System.arraycopy(body, 0, value, 5, length);
             inflight.incrementAndGet();
+            counted = true;
             producer.send(new ProducerRecord<>(topics.get(type), null, timestamp, key(pid), value),
                     new Ack(segment, local));
             return true;
         } catch (final RuntimeException e) {
             // metadata or registry unavailable, producer buffer full for max.block.ms, producer closed
-            inflight.decrementAndGet();
+            if (counted) {
+                inflight.decrementAndGet();
+            }
             failure(e);
             return false;
         }
@@ -259,7 +263,7 @@ final class Sender implements Runnable {
         if (failed.get() && sending) {
             sending = false;
             retryAt = now + backoff;
-            LOG.warn("Kafka unreachable ({}); spooling to {} and retrying in {} ms", describe(lastFailure),
+            LOG.warn("Kafka or the schema registry unreachable ({}); spooling to {} and retrying in {} ms", describe(lastFailure),
                     config.spoolDir(), TimeUnit.NANOSECONDS.toMillis(backoff));
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         }

@@ -13,7 +13,7 @@ public final class CollectMain {
     }
 
     public static void main(final String[] args) {
-        final CommandLine cli = new CommandLine(new Object() { })
+        final CommandLine cli = new CommandLine(CommandLine.Model.CommandSpec.create().name("tether"))
                 .addSubcommand("collect", new CollectCommand())
                 .addSubcommand("run", new RunCommand());
         System.exit(cli.execute(args));

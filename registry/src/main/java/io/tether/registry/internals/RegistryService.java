@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryService.class);
+    /** Reads wait at most this long for Kafka before serving what this instance already has. */
+    private static final Duration READ_CATCH_UP = Duration.ofSeconds(5);
 
     private final SchemaStore store;
     private final SchemasTopic topic;
@@ -145,7 +147,7 @@ public final class RegistryService {
     /** Reads writes other instances made; when Kafka is unreachable the local state is served as it is. */
     private void freshen() {
         try {
-            topic.catchUp(System.nanoTime() + timeout.toNanos());
+            topic.catchUp(System.nanoTime() + Math.min(timeout.toNanos(), READ_CATCH_UP.toNanos()));
         } catch (final RegistryException e) {
             LOG.warn("Serving possibly stale state: {}", e.getMessage());
         }

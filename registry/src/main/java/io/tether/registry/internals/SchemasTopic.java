@@ -147,8 +147,19 @@ public final class SchemasTopic implements AutoCloseable {
      * it has been read back. The planner runs against a state that includes every earlier committed record and
      * may throw {@link RegistryException} to refuse the request.
      */
-    public synchronized <T> T write(final Supplier<WritePlan<T>> planner) {
+    public <T> T write(final Supplier<WritePlan<T>> planner) {
         final long deadline = deadline(config.timeout());
+        // most calls need no write (a serializer registering a known schema): answer those from a caught-up
+        // state without taking over the writer, which would fence the other instances for nothing
+        catchUp(deadline);
+        final WritePlan<T> firstLook = planner.get();
+        if (!firstLook.writes()) {
+            return firstLook.result();
+        }
+        return writeAsOnlyWriter(planner, deadline);
+    }
+
+    private synchronized <T> T writeAsOnlyWriter(final Supplier<WritePlan<T>> planner, final long deadline) {
         for (int attempt = 1; ; attempt++) {
             try {
                 final KafkaProducer<byte[], byte[]> producer = takeOverWriter(deadline);
