@@ -5,10 +5,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tether.collector.internals.MetricsEndpoint;
 import io.tether.collector.publish.CollectorMetrics;
 import io.tether.collector.publish.KafkaEventPublisher;
+import io.tether.collector.probe.ProbeChannel;
 import io.tether.collector.publish.PublisherConfig;
+import io.tether.collector.publish.RegistrySchemaIds;
 import io.tether.collector.publish.SchemaIds;
 import io.tether.collector.scan.ProcScanner;
 import io.tether.collector.scan.ScanResult;
+import io.tether.schemas.topic.EventType;
+import io.tether.schemas.topic.TetherTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,14 +49,17 @@ public final class Collector implements AutoCloseable {
     private final ProcScanner scanner;
     private final ScheduledExecutorService scans;
     private final MetricsEndpoint endpoint;
+    private final ProbeChannel channel;
+    private final AutoCloseable schemaIdsResource;
     private volatile ScanResult lastScan;
 
     private Collector(final CollectorConfig config, final SchemaIds schemaIds) {
         this.config = config;
         this.collectorRun = newRunId();
+        this.schemaIdsResource = schemaIds instanceof AutoCloseable closeable ? closeable : null;
         metrics.bindTo(registry, config.hostId());
         final PublisherConfig publisherConfig = new PublisherConfig(config.hostId(), collectorRun,
-                withBootstrap(config), java.util.Map.of(), config.spoolDir(), config.spoolMaxBytes(),
+                withBootstrap(config), topicNames(config), config.spoolDir(), config.spoolMaxBytes(),
                 config.coalesceWindow(), PublisherConfig.DEFAULT_QUEUE_CAPACITY, config.logInterval());
         this.publisher = KafkaEventPublisher.start(publisherConfig, schemaIds, metrics);
         if (publisher.recoveredFromSpool() > 0) {
@@ -64,6 +71,18 @@ public final class Collector implements AutoCloseable {
         } catch (final IOException e) {
             publisher.close();
             throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
+        }
+        try {
+            this.channel = config.channelDir() == null ? null
+                    : ProbeChannel.create(CollectorConfig.channelFile(config.channelDir(), config.hostId()), config.hostId());
+        } catch (final IOException | RuntimeException e) {
+            closeQuietly(endpoint);
+            publisher.close();
+            throw new IllegalStateException("cannot open the probe channel in " + config.channelDir() + ": " + e.getMessage(), e);
+        }
+        if (channel != null) {
+            metrics.droppedByProbe(() -> channel.counters().droppedByProbe());
+            channel.start(publisher);
         }
         if (config.scanInterval().isZero()) {
             this.scanner = null;
@@ -78,17 +97,41 @@ public final class Collector implements AutoCloseable {
             });
             scans.scheduleWithFixedDelay(this::scanOnce, 0, config.scanInterval().toMillis(), TimeUnit.MILLISECONDS);
         }
-        LOG.info("collector {} run {} started: {}, scan every {} ms, spool {}", config.hostId(), collectorRun,
-                config.scope(), config.scanInterval().toMillis(), config.spoolDir());
+        LOG.info("collector {} run {} started: {}, {}, probe channel {}, spool {}", config.hostId(), collectorRun,
+                config.scope(), config.scanInterval().isZero() ? "/proc scanner off"
+                        : "/proc scan every " + config.scanInterval().toMillis() + " ms",
+                channel == null ? "off" : channel.path(), config.spoolDir());
     }
 
-    /** Starts a collector that obtains schema ids from {@code schemaIds} (embedding and tests). */
+    /**
+     * Starts a collector: opens the spool (resending what a previous run left), the probe channel and the scanner.
+     * Kafka and the registry need not be reachable yet: events wait in the spool until they are.
+     */
+    public static Collector start(final CollectorConfig config) {
+        return new Collector(config, RegistrySchemaIds.forUrl(config.registryUrl()));
+    }
+
+    /** Starts a collector that obtains schema ids from {@code schemaIds} (e.g. a registry client shared when embedded). */
     public static Collector start(final CollectorConfig config, final SchemaIds schemaIds) {
         return new Collector(config, schemaIds);
     }
 
+    /** Topic per default topic name, from the shared topic descriptors ({@code tether.topic.*} overrides). */
+    private static java.util.Map<String, String> topicNames(final CollectorConfig config) {
+        final java.util.Map<String, Object> serdeConfigs = new java.util.HashMap<>(config.producerConfigs());
+        serdeConfigs.put("schema.registry.url", config.registryUrl());
+        final java.util.Map<String, String> names = new java.util.HashMap<>();
+        try (TetherTopics topics = TetherTopics.create(serdeConfigs)) {
+            for (final EventType type : EventType.values()) {
+                names.put(type.defaultTopic(), topics.forEvent(type).name());
+            }
+        }
+        return names;
+    }
+
     private static java.util.Map<String, Object> withBootstrap(final CollectorConfig config) {
         final java.util.Map<String, Object> producer = new java.util.HashMap<>(config.producerConfigs());
+        producer.keySet().removeIf(key -> key.startsWith(TetherTopics.TOPIC_CONFIG_PREFIX));
         producer.put("bootstrap.servers", config.bootstrapServers());
         return producer;
     }
@@ -149,10 +192,23 @@ public final class Collector implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        publisher.close();
-        if (endpoint != null) {
-            endpoint.close();
+        if (channel != null) {
+            channel.close(); // delivers every committed record to the publisher first
         }
+        publisher.close();
+        closeQuietly(endpoint);
+        closeQuietly(schemaIdsResource);
         registry.close();
+    }
+
+    private static void closeQuietly(final AutoCloseable resource) {
+        if (resource == null) {
+            return;
+        }
+        try {
+            resource.close();
+        } catch (final Exception e) {
+            LOG.warn("closing {}: {}", resource, e.toString());
+        }
     }
 }

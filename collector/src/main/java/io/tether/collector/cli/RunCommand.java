@@ -1,6 +1,8 @@
 package io.tether.collector.cli;
 
 import io.tether.collector.CollectorConfig;
+import io.tether.collector.probe.ProbeChannel;
+import io.tether.collector.probe.ProbeLibrary;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +27,6 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a command with the Tether probe loaded, feeding host H's collector.")
 public final class RunCommand implements Callable<Integer> {
-    /** The probe library's file name, as the build produces it. */
-    public static final String PROBE_LIBRARY = "libtether-probe.so";
     private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP", "QUIT");
 
     @Spec
@@ -37,10 +37,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--channel-dir", paramLabel = "DIR", description = "Directory of the probe channels (as given to 'tether collect').")
     Path channelDir;
-
-    @Option(names = "--probe-lib", paramLabel = "PATH",
-            description = "The probe library (default: $TETHER_PROBE_LIB, else the one built next to these classes).")
-    Path probeLib;
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
@@ -54,7 +50,7 @@ public final class RunCommand implements Callable<Integer> {
         final Map<String, String> env = builder.environment();
         final String existing = env.get("LD_PRELOAD");
         env.put("LD_PRELOAD", existing == null || existing.isBlank() ? library.toString() : library + ":" + existing);
-        env.put("TETHER_CHANNEL", channel.toString());
+        env.put(ProbeChannel.ENV_CHANNEL, channel.toString());
         if (!Files.exists(channel)) {
             spec.commandLine().getErr().println("tether run: no collector channel at " + channel
                     + " (is 'tether collect --host-id " + hostId + "' running?); the command runs uncaptured");
@@ -82,29 +78,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private Path probeLibrary() {
-        Path candidate = probeLib;
-        if (candidate == null && System.getenv("TETHER_PROBE_LIB") != null) {
-            candidate = Path.of(System.getenv("TETHER_PROBE_LIB"));
-        }
-        if (candidate == null) {
-            candidate = builtProbeLibrary();
-        }
-        if (candidate == null || !Files.isRegularFile(candidate)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "probe library not found"
-                    + (candidate == null ? "" : " at " + candidate)
-                    + " (build the collector module, or pass --probe-lib / set TETHER_PROBE_LIB)");
-        }
-        return candidate.toAbsolutePath();
-    }
-
-    /** The library the Maven build puts in target/native, next to target/classes (or the jar). */
-    public static Path builtProbeLibrary() {
         try {
-            final Path codeSource = Path.of(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            final Path target = codeSource.getParent();
-            return target == null ? null : target.resolve("native").resolve(PROBE_LIBRARY);
-        } catch (final Exception e) {
-            return null;
+            return ProbeLibrary.require();
+        } catch (final IllegalStateException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 

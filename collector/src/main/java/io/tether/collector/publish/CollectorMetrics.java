@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The collector's counters. The hot path increments plain adders; Micrometer reads them only when scraped (so
@@ -78,32 +79,37 @@ public final class CollectorMetrics {
         this.procUnreadable = source;
     }
 
-    /** Registers every counter with {@code registry} under {@code tether_collector_*} names, tagged by host. */
+    /**
+     * Registers every counter with {@code registry} under {@code tether_collector_*} names, tagged by host. Meters
+     * read this object (Micrometer holds it weakly: the owner of this object keeps it alive).
+     */
     public void bindTo(final MeterRegistry registry, final String hostId) {
-        counter(registry, "tether.collector.events.seen", "events handed over by the capture sources", hostId, this::seen);
-        counter(registry, "tether.collector.events.coalesced", "opens folded into an identical earlier open", hostId, this::coalesced);
-        counter(registry, "tether.collector.events.spooled", "events that waited in the local spool", hostId, this::spooled);
-        counter(registry, "tether.collector.events.sent", "events acknowledged by Kafka", hostId, this::sent);
-        counter(registry, "tether.collector.send.failures", "sends Kafka did not acknowledge (replayed from the spool)", hostId, sendFailures::sum);
-        FunctionCounter.builder("tether.collector.events.dropped", this, m -> m.droppedByProbe())
-                .description("events lost before publishing, by reason").tag("host", hostId).tag("reason", "probe")
-                .register(registry);
-        FunctionCounter.builder("tether.collector.events.dropped", this, m -> m.droppedSpoolFull())
-                .description("events lost before publishing, by reason").tag("host", hostId).tag("reason", "spool-full")
-                .register(registry);
-        FunctionCounter.builder("tether.collector.events.dropped", droppedRejected, LongAdder::sum)
-                .description("events lost before publishing, by reason").tag("host", hostId).tag("reason", "rejected-by-kafka")
-                .register(registry);
-        counter(registry, "tether.collector.procscan.unreadable", "/proc entries skipped as unreadable", hostId, this::procUnreadable);
-        Gauge.builder("tether.collector.spool.bytes", spoolBytes, AtomicLong::get).description("bytes in the local spool")
+        counter(registry, "tether.collector.events.seen", "events handed over by the capture sources", hostId, CollectorMetrics::seen);
+        counter(registry, "tether.collector.events.coalesced", "opens folded into an identical earlier open", hostId, CollectorMetrics::coalesced);
+        counter(registry, "tether.collector.events.spooled", "events that waited in the local spool", hostId, CollectorMetrics::spooled);
+        counter(registry, "tether.collector.events.sent", "events acknowledged by Kafka", hostId, CollectorMetrics::sent);
+        counter(registry, "tether.collector.send.failures", "sends Kafka did not acknowledge (replayed from the spool)", hostId,
+                m -> m.sendFailures.sum());
+        dropped(registry, hostId, "probe", CollectorMetrics::droppedByProbe);
+        dropped(registry, hostId, "spool-full", CollectorMetrics::droppedSpoolFull);
+        dropped(registry, hostId, "rejected-by-kafka", m -> m.droppedRejected.sum());
+        counter(registry, "tether.collector.procscan.unreadable", "/proc entries skipped as unreadable", hostId, CollectorMetrics::procUnreadable);
+        Gauge.builder("tether.collector.spool.bytes", this, m -> m.spoolBytes.get()).description("bytes in the local spool")
                 .tag("host", hostId).register(registry);
-        Gauge.builder("tether.collector.spool.backlog", backlog, AtomicLong::get)
+        Gauge.builder("tether.collector.spool.backlog", this, m -> m.backlog.get())
                 .description("events spooled but not yet acknowledged by Kafka").tag("host", hostId).register(registry);
     }
 
     private void counter(final MeterRegistry registry, final String name, final String description, final String hostId,
-                         final LongSupplier value) {
-        FunctionCounter.builder(name, value, v -> v.getAsLong()).description(description).tag("host", hostId)
+                         final ToLongFunction<CollectorMetrics> value) {
+        FunctionCounter.builder(name, this, m -> value.applyAsLong(m)).description(description).tag("host", hostId)
+                .register(registry);
+    }
+
+    private void dropped(final MeterRegistry registry, final String hostId, final String reason,
+                         final ToLongFunction<CollectorMetrics> value) {
+        FunctionCounter.builder("tether.collector.events.dropped", this, m -> value.applyAsLong(m))
+                .description("events lost before publishing, by reason").tag("host", hostId).tag("reason", reason)
                 .register(registry);
     }
 

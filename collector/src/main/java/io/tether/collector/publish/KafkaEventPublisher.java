@@ -1,6 +1,6 @@
 package io.tether.collector.publish;
 
-import io.tether.collector.publish.internals.EventType;
+import io.tether.schemas.topic.EventType;
 import io.tether.collector.publish.internals.Spool;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -62,6 +62,9 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
 
     @Override
     public void accept(final SpecificRecord event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
         EventType.of(event); // reject foreign records here, in the caller's thread, not in the sender
         if (!running.get()) {
             throw new IllegalStateException("the publisher of host " + config.hostId() + " is stopped");

@@ -1,12 +1,15 @@
 package io.tether.collector.publish;
 
 import io.tether.collector.publish.internals.BodyEncoder;
-import io.tether.collector.publish.internals.EventType;
 import io.tether.collector.publish.internals.OpenCoalescer;
 import io.tether.collector.publish.internals.Spool;
 import io.tether.collector.publish.internals.SpoolCursor;
 import io.tether.collector.publish.internals.SpoolSegment;
+import io.tether.collector.publish.internals.SpoolTags;
 import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.topic.EventType;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,6 +62,7 @@ final class Sender implements Runnable {
     private final OpenCoalescer coalescer;
     private final BodyEncoder encoder = new BodyEncoder();
     private final Map<EventType, String> topics = new EnumMap<>(EventType.class);
+    private final Map<EventType, Schema> schemas = new EnumMap<>(EventType.class);
     private final Map<EventType, Integer> schemaIdCache = new EnumMap<>(EventType.class);
     private final Map<Integer, byte[]> keys = new HashMap<>();
     private final List<SpecificRecord> batch = new ArrayList<>(DRAIN_BATCH);
@@ -89,7 +93,8 @@ final class Sender implements Runnable {
         this.running = running;
         this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos());
         for (final EventType type : EventType.values()) {
-            topics.put(type, config.topic(type.defaultTopic));
+            topics.put(type, config.topic(type.defaultTopic()));
+            schemas.put(type, SpecificData.get().getSchema(type.recordClass()));
         }
         // a previous run's unacknowledged records go first, in order
         this.nextToSend = spool.firstUnacked();
@@ -174,7 +179,7 @@ final class Sender implements Runnable {
         final long timestamp = header.getTimeMicros() / 1000;
         try {
             encoder.encode(type, event);
-            final long index = spool.append(type.tag, header.getPid(), timestamp, encoder.bytes(), encoder.length());
+            final long index = spool.append(SpoolTags.tagOf(type), header.getPid(), timestamp, encoder.bytes(), encoder.length());
             if (index < 0) {
                 metrics.droppedSpoolFull.increment();
                 if (metrics.droppedSpoolFull.sum() == 1) {
@@ -200,6 +205,7 @@ final class Sender implements Runnable {
     /** Hands one record to the producer; false (and back-off) when Kafka or the registry cannot take it now. */
     private boolean send(final EventType type, final int pid, final long timestamp, final byte[] body, final int length,
                          final SpoolSegment segment, final int local) {
+        boolean counted = false;
         try {
             final int schemaId = schemaId(type);
             final byte[] value = new byte[5 + length];
@@ -210,12 +216,15 @@ final class Sender implements Runnable {
             value[4] = (byte) schemaId;
             System.arraycopy(body, 0, value, 5, length);
             inflight.incrementAndGet();
+            counted = true;
             producer.send(new ProducerRecord<>(topics.get(type), null, timestamp, key(pid), value),
                     new Ack(segment, local));
             return true;
         } catch (final RuntimeException e) {
             // metadata or registry unavailable, producer buffer full for max.block.ms, producer closed
-            inflight.decrementAndGet();
+            if (counted) {
+                inflight.decrementAndGet();
+            }
             failure(e);
             return false;
         }
@@ -226,7 +235,7 @@ final class Sender implements Runnable {
         if (cached != null) {
             return cached;
         }
-        final int id = schemaIds.idFor(topics.get(type), type.schema);
+        final int id = schemaIds.idFor(topics.get(type), schemas.get(type));
         schemaIdCache.put(type, id);
         return id;
     }
@@ -254,7 +263,7 @@ final class Sender implements Runnable {
         if (failed.get() && sending) {
             sending = false;
             retryAt = now + backoff;
-            LOG.warn("Kafka unreachable ({}); spooling to {} and retrying in {} ms", describe(lastFailure),
+            LOG.warn("Kafka or the schema registry unreachable ({}); spooling to {} and retrying in {} ms", describe(lastFailure),
                     config.spoolDir(), TimeUnit.NANOSECONDS.toMillis(backoff));
             backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
         }
@@ -279,7 +288,7 @@ final class Sender implements Runnable {
         int sent = 0;
         while (sent < REPLAY_SLICE && inflight.get() < MAX_INFLIGHT && !failed.get() && cursor.next()) {
             if (!cursor.acked()) {
-                final EventType type = EventType.ofTag(cursor.type());
+                final EventType type = SpoolTags.typeOf(cursor.type());
                 if (!send(type, cursor.pid(), cursor.timestampMillis(), cursor.body(), cursor.bodyLength(),
                         cursor.segment(), cursor.local())) {
                     return;

@@ -41,7 +41,13 @@ public final class Programs {
 
     /** Starts {@code command}, waits (bounded) for its first stdout line and returns both. */
     public static Running start(final List<String> command) throws IOException {
-        final Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return startWith(new ProcessBuilder(command));
+    }
+
+    /** Starts a prepared process builder (e.g. with extra environment), waiting for its first line like {@link #start}. */
+    public static Running startWith(final ProcessBuilder builder) throws IOException {
+        final List<String> command = builder.command();
+        final Process process = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         final String[] line = new String[1];
         final Thread reader = new Thread(() -> {

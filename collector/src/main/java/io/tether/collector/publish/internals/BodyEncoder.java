@@ -1,7 +1,9 @@
 package io.tether.collector.publish.internals;
 
+import io.tether.schemas.topic.EventType;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -23,7 +25,7 @@ public final class BodyEncoder {
 
     public BodyEncoder() {
         for (final EventType type : EventType.values()) {
-            writers.put(type, new SpecificDatumWriter<>(type.schema));
+            writers.put(type, new SpecificDatumWriter<>(SpecificData.get().getSchema(type.recordClass())));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.tether.collector.publish.internals;
 
 import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.topic.EventType;
 import io.tether.schemas.event.OpenEvent;
 import org.apache.avro.specific.SpecificRecord;
 

@@ -1,6 +1,6 @@
 package io.tether.collector.scan.internals;
 
-import io.tether.collector.net.IpAddresses;
+import io.tether.collector.probe.IpText;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,9 +77,9 @@ public final class SocketTable {
         }
         final int localColon = f[1].indexOf(':');
         final int remoteColon = f[2].indexOf(':');
-        final String localIp = IpAddresses.canonical(hexAddress(f[1].substring(0, localColon), v6));
+        final String localIp = IpText.format(hexAddress(f[1].substring(0, localColon), v6));
         final int localPort = Integer.parseInt(f[1].substring(localColon + 1), 16);
-        final String remoteIp = IpAddresses.canonical(hexAddress(f[2].substring(0, remoteColon), v6));
+        final String remoteIp = IpText.format(hexAddress(f[2].substring(0, remoteColon), v6));
         final int remotePort = Integer.parseInt(f[2].substring(remoteColon + 1), 16);
         final int state = Integer.parseInt(f[3], 16);
         final long inode = Long.parseLong(f[9]);
