@@ -143,9 +143,10 @@ public final class SchemasTopic implements AutoCloseable {
     }
 
     /**
-     * Decides and appends one record as the only writer of the topic (see the class comment), then waits until
-     * it has been read back. The planner runs against a state that includes every earlier committed record and
-     * may throw {@link RegistryException} to refuse the request.
+     * Decides and, when the decision needs it, appends one record as the only writer of the topic (see the class
+     * comment), then waits until it has been read back. The planner runs against a state that includes every
+     * record committed before the call (it may run more than once) and may throw {@link RegistryException} to
+     * refuse the request.
      */
     public <T> T write(final Supplier<WritePlan<T>> planner) {
         final long deadline = deadline(config.timeout());
@@ -322,7 +323,12 @@ public final class SchemasTopic implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
+        synchronized (appliedLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
         consumer.wakeup();
         if (reader.isAlive()) {
             try {

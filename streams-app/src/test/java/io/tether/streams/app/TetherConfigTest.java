@@ -2,6 +2,8 @@ package io.tether.streams.app;
 
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +44,8 @@ class TetherConfigTest {
         assertEquals(9000, config.httpPort());
         final Properties props = config.streamsProperties(9000);
         assertEquals("/from/flag", props.get(StreamsConfig.STATE_DIR_CONFIG));
-        assertEquals("http://file:8081", props.get("schema.registry.url"), "serdes configured from the same map see the registry");
+        assertEquals("http://file:8081", config.topologyOptions().serdeConfig().get("schema.registry.url"));
+        assertEquals(null, props.get("http.port"), "Tether's own keys are not handed to Kafka's clients");
     }
 
     @Test
@@ -53,6 +56,10 @@ class TetherConfigTest {
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, props.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals("tether.dlq", props.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG));
         assertEquals("1", props.get(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG));
+        // bad records are skipped and sent to the dead-letter queue by every handler, never stopping the app
+        assertEquals(LogAndContinueExceptionHandler.class.getName(), props.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(LogAndContinueProcessingExceptionHandler.class.getName(), props.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(ContinueProductionExceptionHandler.class.getName(), props.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
         assertEquals("node-7.example:7171", props.get(StreamsConfig.APPLICATION_SERVER_CONFIG));
         assertEquals(TetherConfig.DEFAULT_EVIDENCE_WINDOW_MS, config.evidenceWindowMs());
     }
@@ -71,7 +78,7 @@ class TetherConfigTest {
         assertMessage(withMinimal("http.port", "70000"), "http.port");
         assertMessage(withMinimal("http.port", "eighty"), "http.port");
         assertMessage(withMinimal("application.server", "no-port"), "expected host:port");
-        assertMessage(withMinimal("tether.evidence.window.ms", "0"), "tether.evidence.window.ms");
+        assertMessage(withMinimal("evidence.window.ms", "0"), "evidence.window.ms");
         final ConfigException kafka = assertThrows(ConfigException.class,
             () -> TetherConfig.load(null, Map.of(), withMinimal("processing.guarantee", "twice")).streamsProperties(7070));
         assertTrue(kafka.getMessage().contains("processing.guarantee"), kafka.getMessage());
