@@ -55,6 +55,18 @@ static uint64_t g_slot_mask;
 static struct identity g_self;
 static int g_exit_reported;
 
+/* the caller's thread id, cached per thread (reset in a fork child, never written from a vfork child) */
+static TLS int32_t t_tid;
+
+/* socket types of the fds this process made (socket/socketpair/accept), so connect need not ask the kernel;
+ * 0 = unknown, then we ask. Entries are cleared on close/dup2/dup3, whose target may be reused for anything. */
+#define SOCK_TABLE 4096
+#define SOCK_KNOWN 0x80
+#define LISTENER_CACHED 0x40   /* g_listener_addr[fd] holds the listener's specific local address */
+#define LISTENER_WILDCARD 0x20 /* the listener is bound to a wildcard: ask for each accepted socket */
+static uint8_t g_sock_type[SOCK_TABLE];
+static struct sockaddr_in6 g_listener_addr[SOCK_TABLE];
+
 /* set while this thread resolves real symbols: a wrapper re-entered from dlsym forwards by syscall */
 static TLS int t_resolving;
 
@@ -92,7 +104,8 @@ static void *resolve(const char *name) {
     return f;
 }
 
-/* resolves on first use too: another library's constructor may call us before ours ran */
+/* resolved on first use, not in the constructor: ~1 us per dlsym would tax every process start for calls most
+ * programs never make. Two threads racing here store the same pointer. */
 #define REAL(name)                                                                                                     \
     ({                                                                                                                 \
         if (UNLIKELY(real_##name == NULL)) {                                                                           \
@@ -101,30 +114,6 @@ static void *resolve(const char *name) {
         real_##name;                                                                                                   \
     })
 
-static void resolve_all(void) {
-    real_open = resolve("open");
-    real_open64 = resolve("open64");
-    real_openat = resolve("openat");
-    real_openat64 = resolve("openat64");
-    real___open_2 = resolve("__open_2");
-    real___open64_2 = resolve("__open64_2");
-    real___openat_2 = resolve("__openat_2");
-    real___openat64_2 = resolve("__openat64_2");
-    real_creat = resolve("creat");
-    real_creat64 = resolve("creat64");
-    real_fopen = resolve("fopen");
-    real_fopen64 = resolve("fopen64");
-    real_connect = resolve("connect");
-    real_accept = resolve("accept");
-    real_accept4 = resolve("accept4");
-    real_execve = resolve("execve");
-    real_execv = resolve("execv");
-    real_execvp = resolve("execvp");
-    real_execvpe_ = resolve("execvpe");
-    real_exit = resolve("exit");
-    real__exit = resolve("_exit");
-    real__Exit = resolve("_Exit");
-}
 
 /* ---- small helpers built on raw syscalls ---- */
 static int raw_open(const char *path, int flags) {
@@ -147,34 +136,45 @@ static uint64_t parse_u64(const char **p) {
 }
 
 /* pid, ppid and start ticks from /proc/self/stat; the comm field may hold spaces and ')' so parse after the last ')' */
+/* pid (field 1), ppid (4) and start ticks (22) from /proc/self/stat in one read: every syscall counts at process
+ * start. The comm field may hold spaces and ')' so fields are counted after the last ')'. */
 static void read_identity(struct identity *id) {
-    id->pid = (int32_t)syscall(SYS_getpid);
-    id->ppid = (int32_t)syscall(SYS_getppid);
     id->uid = (int32_t)syscall(SYS_getuid);
+    id->pid = 0;
+    id->ppid = 0;
     id->start_ticks = 0;
     char buf[1024];
     const int fd = raw_open("/proc/self/stat", O_RDONLY);
-    if (fd < 0) {
-        return;
+    ssize_t n = -1;
+    if (fd >= 0) {
+        n = syscall(SYS_read, fd, buf, sizeof buf - 1);
+        syscall(SYS_close, fd);
     }
-    const ssize_t n = syscall(SYS_read, fd, buf, sizeof buf - 1);
-    syscall(SYS_close, fd);
-    if (n <= 0) {
-        return;
+    const char *p = NULL;
+    if (n > 0) {
+        buf[n] = 0;
+        const char *q = buf;
+        id->pid = (int32_t)parse_u64(&q);
+        p = strrchr(buf, ')');
     }
-    buf[n] = 0;
-    const char *p = strrchr(buf, ')');
-    if (p == NULL) {
+    if (p == NULL || id->pid <= 0) {
+        id->pid = (int32_t)syscall(SYS_getpid);
+        id->ppid = (int32_t)syscall(SYS_getppid);
         return;
     }
     p += 2; /* field 3 (state) */
     int field = 3;
-    while (field < 22 && *p) {
+    while (*p) {
         if (*p++ == ' ') {
             field++;
+            if (field == 4) {
+                id->ppid = (int32_t)parse_u64(&p);
+            } else if (field == 22) {
+                id->start_ticks = parse_u64(&p);
+                break;
+            }
         }
     }
-    id->start_ticks = parse_u64(&p);
 }
 
 /* ---- the ring ---- */
@@ -184,24 +184,28 @@ static void map_ring(const char *path) {
         return;
     }
     struct stat st;
-    struct tether_ring_header h;
-    void *map = MAP_FAILED;
-    if (syscall(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size >= TETHER_RING_HEADER_SIZE
-        && syscall(SYS_pread64, fd, &h, sizeof h, 0) == (long)sizeof h && h.magic == TETHER_RING_MAGIC
-        && h.version == TETHER_RING_VERSION && h.header_size >= sizeof h && (h.header_size % 64) == 0
-        && h.slot_size >= 256 && (h.slot_size & (h.slot_size - 1)) == 0 && h.slot_count >= 2
-        && (h.slot_count & (h.slot_count - 1)) == 0
-        && (uint64_t)st.st_size >= (uint64_t)h.header_size + (uint64_t)h.slot_size * h.slot_count) {
-        const size_t len = (size_t)h.header_size + (size_t)h.slot_size * h.slot_count;
-        map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        if (map != MAP_FAILED) {
-            g_slot_size = h.slot_size;
-            g_slot_mask = h.slot_count - 1;
-            g_slots = (uint8_t *)map + h.header_size;
-            g_ring = map;
-        }
+    if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < TETHER_RING_HEADER_SIZE) {
+        syscall(SYS_close, fd);
+        return;
     }
+    /* map what the file holds, then check the header in place: never touch beyond the file's end (SIGBUS) */
+    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     syscall(SYS_close, fd);
+    if (map == MAP_FAILED) {
+        return;
+    }
+    const struct tether_ring_header *h = map;
+    if (h->magic == TETHER_RING_MAGIC && h->version == TETHER_RING_VERSION && h->header_size >= sizeof *h
+        && (h->header_size % 64) == 0 && h->slot_size >= 256 && (h->slot_size & (h->slot_size - 1)) == 0
+        && h->slot_count >= 2 && (h->slot_count & (h->slot_count - 1)) == 0
+        && (uint64_t)st.st_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count) {
+        g_slot_size = h->slot_size;
+        g_slot_mask = h->slot_count - 1;
+        g_slots = (uint8_t *)map + h->header_size;
+        g_ring = map;
+    } else {
+        munmap(map, (size_t)st.st_size);
+    }
 }
 
 /* reserves the slot of one position; NULL (and a counted drop) when the ring is full */
@@ -248,7 +252,14 @@ static struct tether_slot_header *begin(uint16_t type, const struct identity *id
     s->pid = id->pid;
     s->ppid = id->ppid;
     s->uid = id->uid;
-    s->tid = (int32_t)syscall(SYS_gettid);
+    if (id != &g_self) {
+        s->tid = (int32_t)syscall(SYS_gettid); /* a vfork child: its TLS is the parent's */
+    } else {
+        if (UNLIKELY(t_tid == 0)) {
+            t_tid = (int32_t)syscall(SYS_gettid);
+        }
+        s->tid = t_tid;
+    }
     s->start_ticks = id->start_ticks;
     s->time_micros = now_micros();
     return s;
@@ -456,11 +467,28 @@ static void encode_addr(const struct sockaddr *sa, socklen_t len, struct tether_
     }
 }
 
+static void remember_socket(int fd, int type) {
+    if (fd >= 0 && fd < SOCK_TABLE) {
+        g_sock_type[fd] = (uint8_t)(SOCK_KNOWN | (type & 0xf));
+    }
+}
+
+static void forget_fd(int fd) {
+    if (fd >= 0 && fd < SOCK_TABLE) {
+        g_sock_type[fd] = 0;
+    }
+}
+
 static uint16_t protocol_of(int fd, int family) {
     int type = 0;
-    socklen_t len = sizeof type;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
-        return family == AF_UNIX ? TETHER_PROTO_UNIX_STREAM : TETHER_PROTO_OTHER;
+    if (fd >= 0 && fd < SOCK_TABLE && (g_sock_type[fd] & SOCK_KNOWN)) {
+        type = g_sock_type[fd] & 0xf;
+    } else {
+        socklen_t len = sizeof type;
+        if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
+            return family == AF_UNIX ? TETHER_PROTO_UNIX_STREAM : TETHER_PROTO_OTHER;
+        }
+        remember_socket(fd, type);
     }
     if (family == AF_UNIX) {
         return type == SOCK_DGRAM ? TETHER_PROTO_UNIX_DGRAM : TETHER_PROTO_UNIX_STREAM;
@@ -503,6 +531,7 @@ static void on_fork_child(void) {
     const int32_t parent_pid = g_self.pid;
     const uint64_t parent_start = g_self.start_ticks;
     read_identity(&g_self);
+    t_tid = g_self.pid; /* the forking thread is the child's main thread */
     g_exit_reported = 0;
     emit_fork(&g_self, parent_pid, parent_start);
 }
@@ -545,13 +574,13 @@ static void note_exit(int code, int kind) {
 __attribute__((constructor)) static void tether_init(int argc, char **argv, char **envp) {
     (void)envp;
     const int saved = errno;
-    resolve_all();
     const char *channel = getenv("TETHER_CHANNEL");
     if (channel != NULL && channel[0] != 0) {
         map_ring(channel);
     }
     if (g_ring != NULL) {
         read_identity(&g_self);
+        t_tid = g_self.pid; /* constructors run in the main thread */
         pthread_atfork(NULL, NULL, on_fork_child);
         emit_exec(&g_self, argc, argv);
     }
@@ -708,6 +737,49 @@ EXPORT FILE *fopen64(const char *path, const char *mode) {
     return after_fopen(path, mode, REAL(fopen64)(path, mode));
 }
 
+typedef int (*socket_fn)(int, int, int);
+typedef int (*socketpair_fn)(int, int, int, int[2]);
+typedef int (*close_fn)(int);
+typedef int (*dup2_fn)(int, int);
+typedef int (*dup3_fn)(int, int, int);
+static socket_fn real_socket;
+static socketpair_fn real_socketpair;
+static close_fn real_close;
+static dup2_fn real_dup2;
+static dup3_fn real_dup3;
+
+EXPORT int socket(int domain, int type, int protocol) {
+    const int fd = REAL(socket)(domain, type, protocol);
+    if (fd >= 0) {
+        remember_socket(fd, type);
+    }
+    return fd;
+}
+
+EXPORT int socketpair(int domain, int type, int protocol, int sv[2]) {
+    const int r = REAL(socketpair)(domain, type, protocol, sv);
+    if (r == 0) {
+        remember_socket(sv[0], type);
+        remember_socket(sv[1], type);
+    }
+    return r;
+}
+
+EXPORT int close(int fd) {
+    forget_fd(fd);
+    return REAL(close)(fd);
+}
+
+EXPORT int dup2(int oldfd, int newfd) {
+    forget_fd(newfd);
+    return REAL(dup2)(oldfd, newfd);
+}
+
+EXPORT int dup3(int oldfd, int newfd, int flags) {
+    forget_fd(newfd);
+    return REAL(dup3)(oldfd, newfd, flags);
+}
+
 EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     const int r = REAL(connect)(fd, addr, len);
     if (g_ring == NULL) {
@@ -728,13 +800,51 @@ EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     return r;
 }
 
-static void after_accept(int fd, const struct sockaddr *addr, const socklen_t *addr_len) {
-    const int saved = errno;
-    struct sockaddr_storage local;
-    socklen_t local_len = sizeof local;
-    if (getsockname(fd, (struct sockaddr *)&local, &local_len) != 0) {
-        local_len = 0;
+/* A listener bound to one address (not a wildcard) gives every accepted socket exactly that local address: learn it
+ * once per listener (one getsockname) and spare accept a syscall from then on. */
+static int specific_address(const struct sockaddr_storage *a) {
+    static const uint8_t zero[16];
+    if (a->ss_family == AF_INET) {
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr != 0;
     }
+    if (a->ss_family == AF_INET6) {
+        return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, zero, 16) != 0;
+    }
+    return 0;
+}
+
+static socklen_t accepted_local(int listener, int fd, struct sockaddr_storage *local) {
+    const int tracked = listener >= 0 && listener < SOCK_TABLE;
+    const uint8_t entry = tracked ? g_sock_type[listener] : 0;
+    if (entry & LISTENER_CACHED) {
+        memcpy(local, &g_listener_addr[listener], sizeof g_listener_addr[listener]);
+        return local->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+    }
+    socklen_t len = sizeof *local;
+    if (getsockname(fd, (struct sockaddr *)local, &len) != 0) {
+        return 0;
+    }
+    if (tracked && !(entry & LISTENER_WILDCARD) && (local->ss_family == AF_INET || local->ss_family == AF_INET6)) {
+        struct sockaddr_storage bound;
+        socklen_t bound_len = sizeof bound;
+        if (getsockname(listener, (struct sockaddr *)&bound, &bound_len) == 0 && specific_address(&bound)
+            && bound_len <= sizeof g_listener_addr[listener]) {
+            memcpy(&g_listener_addr[listener], &bound, bound_len);
+            g_sock_type[listener] = entry | LISTENER_CACHED;
+        } else {
+            g_sock_type[listener] = entry | LISTENER_WILDCARD;
+        }
+    }
+    return len;
+}
+
+static void after_accept(int listener, int fd, const struct sockaddr *addr, const socklen_t *addr_len) {
+    const int saved = errno;
+    if (listener >= 0 && listener < SOCK_TABLE && fd >= 0 && fd < SOCK_TABLE) {
+        g_sock_type[fd] = g_sock_type[listener] & (SOCK_KNOWN | 0xf); /* an accepted socket has its listener's type */
+    }
+    struct sockaddr_storage local;
+    const socklen_t local_len = accepted_local(listener, fd, &local);
     const int family = local_len ? local.ss_family : 0;
     if (interesting_family(family)) {
         struct sockaddr_storage peer;
@@ -756,7 +866,7 @@ EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
     const socklen_t given = len != NULL ? *len : 0;
     const int r = REAL(accept)(fd, addr, len);
     if (g_ring != NULL && r >= 0) {
-        after_accept(r, addr != NULL && len != NULL && *len <= given ? addr : NULL, len);
+        after_accept(fd, r, addr != NULL && len != NULL && *len <= given ? addr : NULL, len);
     }
     return r;
 }
@@ -765,7 +875,7 @@ EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     const socklen_t given = len != NULL ? *len : 0;
     const int r = REAL(accept4)(fd, addr, len, flags);
     if (g_ring != NULL && r >= 0) {
-        after_accept(r, addr != NULL && len != NULL && *len <= given ? addr : NULL, len);
+        after_accept(fd, r, addr != NULL && len != NULL && *len <= given ? addr : NULL, len);
     }
     return r;
 }

@@ -117,7 +117,7 @@ class RegistryRestApiTest {
         final String message = refused.json().get("message").asText();
         assertTrue(message.contains("rest.evolve-value"), message);
         assertTrue(message.contains("READER_FIELD_MISSING_DEFAULT_VALUE"), message);
-        assertTrue(message.contains("cwd"), message);
+        assertTrue(message.contains("Sample.cwd"), message);
         assertEquals("[1,2]", http.get("/subjects/rest.evolve-value/versions").json().toString());
 
         final Response verdict = http.post("/compatibility/subjects/rest.evolve-value/versions/latest?verbose=true",
@@ -145,8 +145,7 @@ class RegistryRestApiTest {
 
         http.register("rest.forward-value", Samples.V2_OPTIONAL_FIELD);
         http.put("/config/rest.forward-value", "{\"compatibility\":\"FORWARD\"}");
-        // removing a field that has a default breaks FORWARD (old readers have no default for... nothing: allowed)
-        // but removing the required field 'path' breaks it: old readers need it and have no default
+        // removing the required field 'path' breaks FORWARD: readers of version 1 need it and have no default
         assertError(http.post("/subjects/rest.forward-value/versions", schemaBody(Samples.WITHOUT_PATH)), 409, 409);
 
         assertError(http.put("/config/rest.config-value", "{\"compatibility\":\"SIDEWAYS\"}"), 422, 42203);

@@ -18,10 +18,7 @@ public final class ModuleCommands {
     }
 
     private static final List<Entry> ENTRIES = List.of(
-            new Entry("collect", "collector", List.of("io.tether.collector.cli.CollectCommand", "io.tether.collector.CollectCommand")),
-            new Entry("run", "collector", List.of("io.tether.collector.cli.RunCommand", "io.tether.collector.RunCommand")),
-            new Entry("streams", "streams-app", List.of("io.tether.streams.app.StreamsCommand", "io.tether.streams.app.cli.StreamsCommand")),
-            new Entry("query", "streams-app", List.of("io.tether.streams.app.QueryCommand", "io.tether.streams.app.cli.QueryCommand")));
+            new Entry("streams", "streams-app", List.of("io.tether.streams.cli.StreamsCommand", "io.tether.streams.app.StreamsCommand")));
 
     private ModuleCommands() {
     }

@@ -124,9 +124,15 @@ class ProbeChannelTest {
             assertEquals(0L, h.getSequence());
             assertEquals("", h.getCollectorRun());
         }
-        // the process started during the run (start times have the kernel's 10 ms tick resolution)
+        // the process started after the JVM that ran it and before the test looked: compared on the kernel's own
+        // clock (ticks since boot), since btime-based start times may drift from CLOCK_REALTIME on a VM
+        final ProcessStartTime boot = ProcessStartTime.ofThisBoot();
+        final long jvmStart = boot.epochMicros(
+                ProcessStartTime.startTicks(Files.readString(Path.of("/proc/self/stat"))).orElseThrow());
+        final double uptime = Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+        final long now = boot.epochMicros((long) Math.ceil(uptime * ProcessStartTime.CLK_TCK));
         final long startTime = exec.getHeader().getStartTime();
-        assertTrue(startTime >= before - 10_000 && startTime <= after, "start time " + startTime);
+        assertTrue(startTime >= jvmStart && startTime <= now, jvmStart + " <= " + startTime + " <= " + now);
     }
 
     @ParameterizedTest
@@ -314,6 +320,17 @@ class ProbeChannelTest {
         onlyOne(second.ofType(ExecEvent.class), during.pid());
         openOf(second, during.pid(), file.toString(), O_RDONLY);
         onlyOne(second.ofType(ExitEvent.class), during.pid());
+    }
+
+    @Test
+    void aRingHasOneReaderAtATime() throws Exception {
+        try (ProbeChannel first = channel(ProbeChannelConfig.DEFAULT)) {
+            final java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> channel(ProbeChannelConfig.DEFAULT.withSlots(256, 16)));
+            assertTrue(e.getMessage().contains("already being read"), e.getMessage());
+            assertEquals(first.path(), dir.resolve("ring").resolve(HOST + ".ring"));
+        }
+        channel(ProbeChannelConfig.DEFAULT).close();
     }
 
     @Test

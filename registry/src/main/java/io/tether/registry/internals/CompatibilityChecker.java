@@ -29,21 +29,63 @@ public final class CompatibilityChecker {
         for (final StoredSchema earlier : checked) {
             final Schema earlierSchema = new Schema.Parser().parse(earlier.schema());
             if (level.newReadsOld()) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, earlierSchema),
+                describe(SchemaCompatibility.checkReaderWriterCompatibility(candidate, earlierSchema), candidate,
                         "the new schema cannot read data written with version " + earlier.version(), problems);
             }
             if (level.oldReadsNew()) {
-                describe(SchemaCompatibility.checkReaderWriterCompatibility(earlierSchema, candidate),
+                describe(SchemaCompatibility.checkReaderWriterCompatibility(earlierSchema, candidate), earlierSchema,
                         "version " + earlier.version() + " cannot read data written with the new schema", problems);
             }
         }
         return problems;
     }
 
-    private static void describe(final SchemaPairCompatibility result, final String what, final List<String> problems) {
+    private static void describe(final SchemaPairCompatibility result, final Schema reader, final String what,
+                                 final List<String> problems) {
         for (final Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
-            problems.add(what + ": " + incompatibility.getType() + " at " + incompatibility.getLocation()
-                    + " (" + incompatibility.getMessage() + ")");
+            problems.add(what + ": " + incompatibility.getType() + " at " + fieldPath(reader, incompatibility.getLocation())
+                    + " " + incompatibility.getLocation() + " (" + incompatibility.getMessage() + ")");
+        }
+    }
+
+    /**
+     * Turns Avro's JSON-pointer location into the reader's field names (e.g. {@code /fields/5/type/0} into
+     * {@code ExecEvent.container}), which is what a person fixing the schema looks for.
+     */
+    static String fieldPath(final Schema reader, final String location) {
+        final StringBuilder path = new StringBuilder(reader.getName());
+        Schema current = reader;
+        final String[] parts = location.split("/");
+        for (int i = 1; i < parts.length; i++) {
+            if ("fields".equals(parts[i]) && i + 1 < parts.length && current.getType() == Schema.Type.RECORD) {
+                final int index = index(parts[++i]);
+                if (index < 0 || index >= current.getFields().size()) {
+                    break;
+                }
+                final Schema.Field field = current.getFields().get(index);
+                path.append('.').append(field.name());
+                current = field.schema();
+            } else if ("items".equals(parts[i]) && current.getType() == Schema.Type.ARRAY) {
+                path.append("[]");
+                current = current.getElementType();
+            } else if ("values".equals(parts[i]) && current.getType() == Schema.Type.MAP) {
+                path.append("{}");
+                current = current.getValueType();
+            } else if (index(parts[i]) >= 0 && current.getType() == Schema.Type.UNION
+                    && index(parts[i]) < current.getTypes().size()) {
+                current = current.getTypes().get(index(parts[i]));
+            } else if (!"type".equals(parts[i])) {
+                break;
+            }
+        }
+        return path.toString();
+    }
+
+    private static int index(final String part) {
+        try {
+            return Integer.parseInt(part);
+        } catch (final NumberFormatException e) {
+            return -1;
         }
     }
 }

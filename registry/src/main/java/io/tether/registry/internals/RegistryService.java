@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.tether.registry.CompatibilityLevel;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -14,6 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class RegistryService {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryService.class);
+    /** Reads wait at most this long for Kafka before serving what this instance already has. */
+    private static final Duration READ_CATCH_UP = Duration.ofSeconds(5);
 
     private final SchemaStore store;
     private final SchemasTopic topic;
@@ -46,7 +49,7 @@ public final class RegistryService {
             final int id = store.idOf(normalized).orElseGet(store::nextId);
             final int version = store.latest(subject).map(StoredSchema::version).orElse(0) + 1;
             final StoredSchema stored = new StoredSchema(subject, version, id, normalized);
-            LOG.info("Registering subject {} version {} as id {}", subject, version, id);
+            LOG.info("Writing subject {} version {} with id {}", subject, version, id);
             return WritePlan.append(codec.schemaKey(subject, version), codec.schemaValue(stored), id);
         });
     }
@@ -144,7 +147,7 @@ public final class RegistryService {
     /** Reads writes other instances made; when Kafka is unreachable the local state is served as it is. */
     private void freshen() {
         try {
-            topic.catchUp(System.nanoTime() + timeout.toNanos());
+            topic.catchUp(System.nanoTime() + Math.min(timeout.toNanos(), READ_CATCH_UP.toNanos()));
         } catch (final RegistryException e) {
             LOG.warn("Serving possibly stale state: {}", e.getMessage());
         }
@@ -182,7 +185,16 @@ public final class RegistryService {
         try {
             return new Schema.Parser().parse(schemaText);
         } catch (final AvroRuntimeException | NullPointerException | IllegalArgumentException e) {
-            throw new RegistryException(ErrorCode.INVALID_SCHEMA, "Invalid schema: " + e.getMessage(), e);
+            throw new RegistryException(ErrorCode.INVALID_SCHEMA, "Invalid schema: " + reason(e), e);
         }
+    }
+
+    /** Avro's parse error in words a client can act on, without Java class names. */
+    private static String reason(final RuntimeException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return "not valid JSON: " + json.getOriginalMessage();
+        }
+        final String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return message.replaceAll("^([a-zA-Z_$][\\w$]*\\.)+[A-Z][\\w$]*(Exception|Error): ", "");
     }
 }

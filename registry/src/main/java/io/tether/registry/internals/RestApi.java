@@ -64,19 +64,19 @@ public final class RestApi {
             LOG.error("Unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
             error(ctx, ErrorCode.INTERNAL_ERROR, "Internal error: " + e.getClass().getSimpleName());
         });
-        app.error(404, ctx -> {
+        statusWithoutBody(app, 400, ErrorCode.MALFORMED_REQUEST, "Bad request");
+        statusWithoutBody(app, 404, ErrorCode.NOT_FOUND, "Not found: no endpoint");
+        statusWithoutBody(app, 405, ErrorCode.METHOD_NOT_ALLOWED, "Method not allowed:");
+        statusWithoutBody(app, 413, ErrorCode.MALFORMED_REQUEST, "Request body too large:");
+        statusWithoutBody(app, 500, ErrorCode.INTERNAL_ERROR, "Internal error serving");
+    }
+
+    /** A JSON error body for statuses Javalin or Jetty set by themselves (unknown route, body too large ...). */
+    private void statusWithoutBody(final Javalin app, final int status, final ErrorCode code, final String what) {
+        app.error(status, ctx -> {
             if (ctx.attribute(ERROR_WRITTEN) == null) {
-                error(ctx, ErrorCode.NOT_FOUND, "HTTP 404 Not Found: no endpoint " + ctx.method() + " " + ctx.path());
-            }
-        });
-        app.error(405, ctx -> {
-            if (ctx.attribute(ERROR_WRITTEN) == null) {
-                error(ctx, ErrorCode.METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed: " + ctx.method() + " " + ctx.path());
-            }
-        });
-        app.error(500, ctx -> {
-            if (ctx.attribute(ERROR_WRITTEN) == null) {
-                error(ctx, ErrorCode.INTERNAL_ERROR, "Internal error");
+                error(ctx, code, what + " " + ctx.method() + " " + ctx.path());
+                ctx.status(status);
             }
         });
     }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -27,8 +28,6 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -47,14 +46,14 @@ import org.slf4j.LoggerFactory;
  * {@code transactional.id}. An instance that wants to write first takes over that id ({@code initTransactions},
  * which fences whoever held it and aborts its open transaction), then reads the topic up to its end, and only
  * then decides the id/version and appends in a transaction. Any other instance that wrote meanwhile must have
- * fenced us first, so our commit fails, and we retry from a fresh takeover and catch-up. Hence every committed
+ * fenced us first, so our transaction fails, and we retry from a fresh takeover and catch-up. Hence every committed
  * record was decided by a writer that had seen every record before it: the log order is the single serial
  * order, without a separate leader election. A write returns only after our own reader has read it back.
  */
 public final class SchemasTopic implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemasTopic.class);
-    private static final int MAX_WRITE_ATTEMPTS = 5;
+    private static final int MAX_WRITE_ATTEMPTS = 10;
 
     private final SchemaRegistryConfig config;
     private final LogRecordCodec codec;
@@ -144,12 +143,24 @@ public final class SchemasTopic implements AutoCloseable {
     }
 
     /**
-     * Decides and appends one record as the only writer of the topic (see the class comment), then waits until
-     * it has been read back. The planner runs against a state that includes every earlier committed record and
-     * may throw {@link RegistryException} to refuse the request.
+     * Decides and, when the decision needs it, appends one record as the only writer of the topic (see the class
+     * comment), then waits until it has been read back. The planner runs against a state that includes every
+     * record committed before the call (it may run more than once) and may throw {@link RegistryException} to
+     * refuse the request.
      */
-    public synchronized <T> T write(final Supplier<WritePlan<T>> planner) {
+    public <T> T write(final Supplier<WritePlan<T>> planner) {
         final long deadline = deadline(config.timeout());
+        // most calls need no write (a serializer registering a known schema): answer those from a caught-up
+        // state without taking over the writer, which would fence the other instances for nothing
+        catchUp(deadline);
+        final WritePlan<T> firstLook = planner.get();
+        if (!firstLook.writes()) {
+            return firstLook.result();
+        }
+        return writeAsOnlyWriter(planner, deadline);
+    }
+
+    private synchronized <T> T writeAsOnlyWriter(final Supplier<WritePlan<T>> planner, final long deadline) {
         for (int attempt = 1; ; attempt++) {
             try {
                 final KafkaProducer<byte[], byte[]> producer = takeOverWriter(deadline);
@@ -173,8 +184,13 @@ public final class SchemasTopic implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw new RegistryException(ErrorCode.OPERATION_TIMEOUT, "interrupted while writing to " + config.topic(), e);
                 }
-                if (isFenced(e) && attempt < MAX_WRITE_ATTEMPTS && System.nanoTime() < deadline) {
-                    LOG.info("Another registry instance wrote to {}; catching up and retrying (attempt {})", config.topic(), attempt);
+                // Fenced by another instance (seen as ProducerFenced, InvalidProducerEpoch or InvalidTxnState
+                // depending on where the takeover hit us) or any other failed transaction: retrying is always safe,
+                // since the retry takes over again, catches up and plans anew; a write that did commit is then found.
+                if (attempt < MAX_WRITE_ATTEMPTS && remainingMs(deadline) > 0 && !isTimeout(e)) {
+                    LOG.info("Write to {} failed ({}); taking over again, catching up and retrying (attempt {})",
+                            config.topic(), describe(e), attempt);
+                    backOff(attempt);
                     continue;
                 }
                 final ErrorCode code = isTimeout(e) ? ErrorCode.OPERATION_TIMEOUT : ErrorCode.STORE_ERROR;
@@ -307,7 +323,12 @@ public final class SchemasTopic implements AutoCloseable {
 
     @Override
     public void close() {
-        closing = true;
+        synchronized (appliedLock) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
         consumer.wakeup();
         if (reader.isAlive()) {
             try {
@@ -322,6 +343,15 @@ public final class SchemasTopic implements AutoCloseable {
             discardWriter();
         }
         admin.close(Duration.ofSeconds(1));
+    }
+
+    /** A random pause growing with the attempt, so two instances that keep fencing each other fall out of step. */
+    private static void backOff(final int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(20, 100L * Math.min(attempt, 5) + 21));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void pause() {
@@ -342,15 +372,6 @@ public final class SchemasTopic implements AutoCloseable {
 
     private static int remainingMs(final long deadlineNanos) {
         return (int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
-    }
-
-    private static boolean isFenced(final Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean isTimeout(final Throwable e) {

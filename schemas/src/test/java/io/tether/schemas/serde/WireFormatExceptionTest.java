@@ -169,6 +169,8 @@ class WireFormatExceptionTest {
         final String described = WireFormatException.describe(consumerError);
         assertTrue(described.startsWith("tether.exec/3@1742: [WRONG_MAGIC_BYTE] "), described);
         assertSame(cause, WireFormatException.of(consumerError));
+        assertEquals("tether.exec/0@9: " + new SchemaRegistryException(-1, -1, "down"),
+                WireFormatException.describe(TOPIC, 0, 9, new SchemaRegistryException(-1, -1, "down")));
     }
 
     @Test

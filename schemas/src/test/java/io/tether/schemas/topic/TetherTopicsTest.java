@@ -122,4 +122,17 @@ class TetherTopicsTest {
             assertSame(event.getClass(), EventType.of(event).recordClass());
         }
     }
+
+    @Test
+    void namesAloneComeWithoutSerdesOrRegistry() {
+        final TopicNames names = TopicNames.fromConfigs(Map.of("tether.topic.open", "prod.open", "bootstrap.servers", "x:1"));
+        assertEquals("prod.open", names.of(EventType.OPEN));
+        assertEquals(Topics.EXEC, names.of(EventType.EXEC));
+        assertEquals(TopicNames.defaults().with(EventType.OPEN, "prod.open"), names);
+        assertEquals(Topics.OPEN, TopicNames.defaults().of(EventType.OPEN), "defaults are not changed by with()");
+        try (TetherTopics topics = TetherTopics.builder().configs(configs).names(names).build()) {
+            assertEquals("prod.open", topics.open().name());
+            assertEquals(names, topics.names());
+        }
+    }
 }

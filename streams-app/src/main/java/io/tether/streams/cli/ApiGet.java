@@ -1,7 +1,7 @@
 package io.tether.streams.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tether.streams.query.Json;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -28,7 +28,6 @@ final class ApiGet {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A failure to show the user as {@code tether <command>: <message>}. */
     static final class ApiException extends Exception {
@@ -84,7 +83,7 @@ final class ApiGet {
     /** The API answers errors as {@code {"status":..,"error":..,"message":..}}; anything else is shown briefly. */
     private static String errorMessage(final HttpResponse<String> response) {
         try {
-            final JsonNode body = JSON.readTree(response.body());
+            final JsonNode body = Json.MAPPER.readTree(response.body());
             for (final String field : new String[] {"message", "error"}) {
                 if (body != null && body.hasNonNull(field) && !body.get(field).asText().isBlank()) {
                     return body.get(field).asText() + " (HTTP " + response.statusCode() + ")";

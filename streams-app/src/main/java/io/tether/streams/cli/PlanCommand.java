@@ -1,10 +1,9 @@
 package io.tether.streams.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tether.schemas.identity.ApId;
 import io.tether.streams.export.MigrationPlan;
 import io.tether.streams.export.PlanText;
+import io.tether.streams.query.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,9 +28,6 @@ import java.util.concurrent.Callable;
         "checkpoint (with CRIU options), the files to copy and to move, the endpoints that must stay reachable,",
         "and what Tether could not see. It describes; it executes nothing."})
 public final class PlanCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper()
-        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     @Spec
     private CommandSpec spec;
@@ -64,7 +60,7 @@ public final class PlanCommand implements Callable<Integer> {
         }
         final MigrationPlan plan;
         try {
-            plan = JSON.readValue(body, MigrationPlan.class);
+            plan = Json.MAPPER.readValue(body, MigrationPlan.class);
         } catch (final IOException e) {
             err.println("tether plan: the server's answer is not a migration plan: " + e.getMessage());
             return 1;

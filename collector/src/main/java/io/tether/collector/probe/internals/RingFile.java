@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * processes write the same memory concurrently, so every shared word is read with acquire and written with release
  * or CAS semantics through a byte-buffer view VarHandle (aligned 8-byte accesses on a direct buffer are atomic).
  */
-public final class RingFile {
+public final class RingFile implements AutoCloseable {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Path path;
@@ -28,9 +29,12 @@ public final class RingFile {
     private final int slotSize;
     private final int slotCount;
     private final boolean resumed;
+    private final FileChannel lockChannel;
 
-    private RingFile(final Path path, final MappedByteBuffer buffer, final boolean resumed) {
+    private RingFile(final Path path, final MappedByteBuffer buffer, final boolean resumed,
+                     final FileChannel lockChannel) {
         this.path = path;
+        this.lockChannel = lockChannel;
         this.buffer = buffer;
         this.slotSize = buffer.getInt(RingLayout.OFF_SLOT_SIZE);
         this.slotCount = buffer.getInt(RingLayout.OFF_SLOT_COUNT);
@@ -46,6 +50,37 @@ public final class RingFile {
     public static RingFile openOrCreate(final Path path, final String hostId, final int slotSize, final int slotCount)
             throws IOException {
         final Path absolute = path.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        final FileChannel lock = lockReader(absolute);
+        try {
+            return openOrCreateLocked(absolute, hostId, slotSize, slotCount, lock);
+        } catch (final IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One reader per ring: two would each free slots the other has not read. The lock is on a side file, taken
+     * before the ring is inspected or replaced, and released by {@link #close()} (or by the process ending).
+     */
+    private static FileChannel lockReader(final Path ring) throws IOException {
+        final Path lockFile = ring.resolveSibling(ring.getFileName() + ".lock");
+        final FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (ch.tryLock() != null) {
+                return ch;
+            }
+        } catch (final OverlappingFileLockException e) {
+            // held by this JVM
+        }
+        ch.close();
+        throw new IOException("probe channel " + ring + " is already being read by another collector (" + lockFile
+                + " is locked)");
+    }
+
+    private static RingFile openOrCreateLocked(final Path absolute, final String hostId, final int slotSize,
+                                               final int slotCount, final FileChannel lock) throws IOException {
         if (Files.isRegularFile(absolute) && Files.size(absolute) == RingLayout.fileSize(slotSize, slotCount)) {
             final MappedByteBuffer existing = map(absolute);
             if (existing.getLong(RingLayout.OFF_MAGIC) == RingLayout.MAGIC
@@ -53,11 +88,10 @@ public final class RingFile {
                     && existing.getInt(RingLayout.OFF_HEADER_SIZE) == RingLayout.HEADER_SIZE
                     && existing.getInt(RingLayout.OFF_SLOT_SIZE) == slotSize
                     && existing.getInt(RingLayout.OFF_SLOT_COUNT) == slotCount) {
-                return new RingFile(absolute, existing, true);
+                return new RingFile(absolute, existing, true, lock);
             }
         }
         final Path dir = absolute.getParent();
-        Files.createDirectories(dir);
         final Path tmp = dir.resolve(absolute.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
@@ -75,7 +109,7 @@ public final class RingFile {
             } catch (final AtomicMoveNotSupportedException e) {
                 Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
-            return new RingFile(absolute, fresh, false);
+            return new RingFile(absolute, fresh, false, lock);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -170,5 +204,11 @@ public final class RingFile {
                 ? slotSize : RingLayout.SLOT_HEADER_SIZE + length;
         buffer.get(off, into, 0, used);
         return used;
+    }
+
+    /** Releases the reader lock; the mapping stays valid until garbage collected (Java cannot unmap eagerly). */
+    @Override
+    public void close() throws IOException {
+        lockChannel.close();
     }
 }

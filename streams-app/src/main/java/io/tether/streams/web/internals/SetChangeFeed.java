@@ -77,16 +77,17 @@ public final class SetChangeFeed implements AutoCloseable {
             return Optional.empty();
         }
         // compute() keeps adding a listener and dropping an empty watch atomic with respect to each other.
+        final Subscriber subscriber = new Subscriber(listener);
         final Watch watch = watches.compute(ap, (key, existing) -> {
             final Watch w = existing == null ? new Watch(key) : existing;
-            w.listeners.add(listener);
+            w.listeners.add(subscriber);
             return w;
         });
         executor.execute(() -> {
             if (watch.last == null) {
                 poll(watch);
             } else {
-                deliver(watch, listener, watch.last);
+                deliver(watch, subscriber, watch.last);
             }
         });
         return Optional.of(new Subscription() {
@@ -96,7 +97,7 @@ public final class SetChangeFeed implements AutoCloseable {
             public synchronized void close() {
                 if (!closed) {
                     closed = true;
-                    remove(watch, listener);
+                    remove(watch, subscriber);
                 }
             }
         });
@@ -146,21 +147,26 @@ public final class SetChangeFeed implements AutoCloseable {
         if (status != Status.UNAVAILABLE) {
             watch.lastSet = current;
         }
-        for (final Consumer<Change> listener : List.copyOf(watch.listeners)) {
-            deliver(watch, listener, next);
+        for (final Subscriber subscriber : List.copyOf(watch.listeners)) {
+            deliver(watch, subscriber, next);
         }
     }
 
-    private void deliver(final Watch watch, final Consumer<Change> listener, final Change change) {
+    /** Each subscriber hears each version once, whether a poll or its own first look got there first. */
+    private void deliver(final Watch watch, final Subscriber subscriber, final Change change) {
+        if (change.version() <= subscriber.delivered) {
+            return;
+        }
+        subscriber.delivered = change.version();
         try {
-            listener.accept(change);
+            subscriber.listener.accept(change);
         } catch (final RuntimeException e) {
             LOG.debug("dropping a subscriber of {}: {}", watch.ap, e.toString());
-            remove(watch, listener);
+            remove(watch, subscriber);
         }
     }
 
-    private void remove(final Watch watch, final Consumer<Change> listener) {
+    private void remove(final Watch watch, final Subscriber listener) {
         // A watch nobody listens to stops costing lookups; a later subscriber creates a new one.
         watches.computeIfPresent(watch.ap, (ap, w) -> {
             if (w.listeners.remove(listener)) {
@@ -176,10 +182,20 @@ public final class SetChangeFeed implements AutoCloseable {
         watches.clear();
     }
 
+    /** One listener and the last version it heard; touched only on the feed thread. */
+    private static final class Subscriber {
+        private final Consumer<Change> listener;
+        private long delivered;
+
+        private Subscriber(final Consumer<Change> listener) {
+            this.listener = listener;
+        }
+    }
+
     /** Per watched AP: its listeners and what they were last told. Touched only on the feed thread except the list. */
     private static final class Watch {
         private final ApId ap;
-        private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+        private final List<Subscriber> listeners = new CopyOnWriteArrayList<>();
         private volatile Change last;
         private volatile MigrationSetView lastSet;
 
