@@ -10,7 +10,7 @@
 
   const API = '/api/v1';
   const MAX_LISTED_APS = 500;
-  const BIG_GRAPH = 600;   // above this many nodes: cheaper layout and rendering while panning
+  const BIG_GRAPH = 200;   // above this many nodes: the quick (spectral only) layout
 
   // fcose registers itself with a global cytoscape; this only covers a load order where it could not.
   // (No element of the page may have id "exports" or "module": the libraries' UMD wrappers would take it for CommonJS.)
@@ -191,8 +191,10 @@
 
   function layout(fromScratch) {
     const big = cy.nodes().length > BIG_GRAPH;
+    const started = performance.now();
     try {
       runLayout(big, fromScratch);
+      state.layoutMillis = Math.round(performance.now() - started);
     } catch (e) {
       // A layout failure must not leave a blank canvas: fall back to a plain grid and say so.
       state.errors.push(String(e && e.stack || e));

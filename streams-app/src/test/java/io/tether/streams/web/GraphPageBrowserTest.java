@@ -179,6 +179,7 @@ class GraphPageBrowserTest {
         wait.until(d -> allDrawnInsideTheCanvas());
         assertEquals(List.of(), js("return window.tether.state.errors"), "no script errors");
         screenshot("graph-page-hundreds.png");
+        System.out.println("layout of " + expectedNodes + " nodes took " + js("return window.tether.state.layoutMillis") + " ms");
     }
 
     private static Object js(final String script, final Object... args) {
