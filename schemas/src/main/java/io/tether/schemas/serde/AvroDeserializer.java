@@ -1,6 +1,7 @@
 package io.tether.schemas.serde;
 
 import io.tether.schemas.serde.WireFormatException.Reason;
+import io.tether.schemas.serde.internals.BoundedBinaryDecoder;
 import io.tether.schemas.serde.internals.WireFormat;
 import java.io.EOFException;
 import java.io.IOException;
@@ -11,8 +12,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,14 +32,18 @@ import org.apache.kafka.common.serialization.Deserializer;
  * @param <T> the generated record class
  */
 public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    private static final ThreadLocal<BinaryDecoder> DECODER = new ThreadLocal<>();
+    private static final ThreadLocal<BoundedBinaryDecoder> DECODER = ThreadLocal.withInitial(BoundedBinaryDecoder::new);
 
     private final Class<T> type;
     private final SpecificData data;
+    /** The client given to the constructor (not ours to close), or null. */
+    private final SchemaRegistryClient givenClient;
     private SchemaRegistryClient client;
     private boolean ownsClient;
     /** Writer schema id → reader (or the reason none can exist); the reader schema is fixed per id. */
     private final Map<Integer, ReaderOrFailure<T>> readers = new ConcurrentHashMap<>();
+    /** The entry used last: a topic is mostly written with one schema id, and this skips boxing it per record. */
+    private volatile ReaderOrFailure<T> last;
 
     /** For consumer configs ({@code value.deserializer}): reads into the generated class named by the writer schema. */
     public AvroDeserializer() {
@@ -55,6 +58,7 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     /** With an existing registry client (shared, not closed by this deserializer); {@code type} may be null. */
     public AvroDeserializer(final Class<T> type, final SchemaRegistryClient client) {
         this.type = type;
+        this.givenClient = client;
         this.client = client;
         final ClassLoader loader = type != null ? type.getClassLoader() : contextLoader();
         this.data = new SpecificData(loader);
@@ -69,13 +73,15 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
     @Override
     public void configure(final Map<String, ?> configs, final boolean isKey) {
         final AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        configure(client == null ? SchemaRegistryClients.create(config) : client, client == null);
+        configure(givenClient == null ? SchemaRegistryClients.create(config) : givenClient, givenClient == null);
     }
 
     void configure(final SchemaRegistryClient client, final boolean ownsClient) {
+        releaseClient();
         this.client = client;
         this.ownsClient = ownsClient;
         readers.clear();
+        last = null;
     }
 
     @Override
@@ -109,20 +115,22 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         }
         final int id = WireFormat.readSchemaId(bytes, offset);
         final SpecificDatumReader<T> reader = reader(topic, id);
-        final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset + WireFormat.HEADER_SIZE,
-                length - WireFormat.HEADER_SIZE, DECODER.get());
-        DECODER.set(decoder);
+        final BoundedBinaryDecoder decoder = DECODER.get().reset(bytes, offset + WireFormat.HEADER_SIZE,
+                length - WireFormat.HEADER_SIZE);
         final T record;
+        final int left;
         try {
             record = reader.read(null, decoder);
+            left = decoder.remaining();
         } catch (final EOFException e) {
             throw new WireFormatException(topic, Reason.TRUNCATED, id, "the Avro body (" + (length - WireFormat.HEADER_SIZE)
-                    + " bytes) ends before the " + reader.getSchema().getFullName() + " record does", e);
+                    + " bytes) ends before the " + reader.getSchema().getFullName() + " record does: " + e.getMessage(), e);
         } catch (final IOException | RuntimeException e) {
             throw new WireFormatException(topic, Reason.MALFORMED_AVRO, id, "the Avro body is not a "
                     + reader.getSchema().getFullName() + " record: " + e, e);
+        } finally {
+            decoder.release();
         }
-        final int left = remaining(decoder);
         if (left > 0) {
             throw new WireFormatException(topic, Reason.MALFORMED_AVRO, id, left + " bytes left over after the "
                     + reader.getSchema().getFullName() + " record: not the body the writer schema describes");
@@ -130,19 +138,15 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         return record;
     }
 
-    private static int remaining(final BinaryDecoder decoder) {
-        try {
-            return decoder.isEnd() ? 0 : Math.max(1, decoder.inputStream().available());
-        } catch (final IOException e) {
-            return 1;
-        }
-    }
-
     private SpecificDatumReader<T> reader(final String topic, final int id) {
-        ReaderOrFailure<T> entry = readers.get(id);
-        if (entry == null) {
-            entry = createReader(topic, id);
-            readers.putIfAbsent(id, entry);
+        ReaderOrFailure<T> entry = last;
+        if (entry == null || entry.id != id) {
+            entry = readers.get(id);
+            if (entry == null) {
+                entry = createReader(topic, id);
+                readers.putIfAbsent(id, entry);
+            }
+            last = entry;
         }
         if (entry.reader == null) {
             throw new WireFormatException(topic, entry.reason, id, entry.detail);
@@ -173,44 +177,52 @@ public class AvroDeserializer<T extends SpecificRecord> implements Deserializer<
         } else {
             final Class<?> generated = writer.getType() == Schema.Type.RECORD ? data.getClass(writer) : null;
             if (generated == null || !SpecificRecord.class.isAssignableFrom(generated)) {
-                return ReaderOrFailure.failure(Reason.INCOMPATIBLE_SCHEMA, "no generated class "
+                return ReaderOrFailure.failure(id, Reason.INCOMPATIBLE_SCHEMA, "no generated class "
                         + writer.getFullName() + " on the classpath to read writer schema " + writer.getFullName());
             }
             readerSchema = data.getSchema(generated);
         }
         final SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
         if (compatibility.getType() != SchemaCompatibilityType.COMPATIBLE) {
-            return ReaderOrFailure.failure(Reason.INCOMPATIBLE_SCHEMA, readerSchema.getFullName()
+            return ReaderOrFailure.failure(id, Reason.INCOMPATIBLE_SCHEMA, readerSchema.getFullName()
                     + " cannot read data written with " + writer.getFullName() + ": "
                     + compatibility.getResult().getIncompatibilities());
         }
-        return ReaderOrFailure.of(new SpecificDatumReader<>(writer, readerSchema, data));
+        return ReaderOrFailure.of(id, new SpecificDatumReader<>(writer, readerSchema, data));
     }
 
     @Override
     public void close() {
+        releaseClient();
+    }
+
+    private void releaseClient() {
         if (ownsClient && client != null) {
             client.close();
+            client = null;
+            ownsClient = false;
         }
     }
 
     private static final class ReaderOrFailure<T> {
+        final int id;
         final SpecificDatumReader<T> reader;
         final Reason reason;
         final String detail;
 
-        private ReaderOrFailure(final SpecificDatumReader<T> reader, final Reason reason, final String detail) {
+        private ReaderOrFailure(final int id, final SpecificDatumReader<T> reader, final Reason reason, final String detail) {
+            this.id = id;
             this.reader = reader;
             this.reason = reason;
             this.detail = detail;
         }
 
-        static <T> ReaderOrFailure<T> of(final SpecificDatumReader<T> reader) {
-            return new ReaderOrFailure<>(reader, null, null);
+        static <T> ReaderOrFailure<T> of(final int id, final SpecificDatumReader<T> reader) {
+            return new ReaderOrFailure<>(id, reader, null, null);
         }
 
-        static <T> ReaderOrFailure<T> failure(final Reason reason, final String detail) {
-            return new ReaderOrFailure<>(null, reason, detail);
+        static <T> ReaderOrFailure<T> failure(final int id, final Reason reason, final String detail) {
+            return new ReaderOrFailure<>(id, null, reason, detail);
         }
     }
 }

@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     private final SpecificData data;
+    /** The client given to the constructor (not ours to close), or null. */
+    private final SchemaRegistryClient givenClient;
     private SchemaRegistryClient client;
     private boolean ownsClient;
     private boolean isKey;
@@ -45,6 +47,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     }
 
     AvroSerializer(final SchemaRegistryClient client, final ClassLoader loader) {
+        this.givenClient = client;
         this.client = client;
         this.data = new SpecificData(loader != null ? loader : AvroSerializer.class.getClassLoader());
         // generated classes carry hand-unrolled encoders, several times faster than the reflective path
@@ -54,7 +57,8 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
     @Override
     public void configure(final Map<String, ?> configs, final boolean isKey) {
         final AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        configure(config, isKey, client == null ? SchemaRegistryClients.create(config) : client, client == null);
+        configure(config, isKey, givenClient == null ? SchemaRegistryClients.create(config) : givenClient,
+                givenClient == null);
     }
 
     void configure(final AvroSerdeConfig config, final boolean isKey, final SchemaRegistryClient client,
@@ -62,6 +66,7 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
         this.isKey = isKey;
         this.autoRegister = config.autoRegisterSchemas();
         this.useLatestVersion = config.useLatestVersion();
+        releaseClient();
         this.client = client;
         this.ownsClient = ownsClient;
         targets.clear();
@@ -123,8 +128,14 @@ public class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
     @Override
     public void close() {
+        releaseClient();
+    }
+
+    private void releaseClient() {
         if (ownsClient && client != null) {
             client.close();
+            client = null;
+            ownsClient = false;
         }
     }
 

@@ -75,12 +75,18 @@ public final class WireFormatException extends SerializationException {
      * {@code tether.exec/3@1742: [WRONG_MAGIC_BYTE] ...}.
      */
     public static String describe(final RecordDeserializationException e) {
-        final String where = e.topicPartition().topic() + "/" + e.topicPartition().partition() + "@" + e.offset();
-        final Throwable cause = e.getCause();
-        final String what = cause instanceof WireFormatException
-                ? cause.getMessage()
-                : String.valueOf(cause != null ? cause : e.getMessage());
-        return where + ": " + what;
+        return describe(e.topicPartition().topic(), e.topicPartition().partition(), e.offset(),
+                e.getCause() != null ? e.getCause() : e);
+    }
+
+    /**
+     * {@code topic/partition@offset: what} for a failure seen elsewhere, e.g. in a Kafka Streams
+     * {@code DeserializationExceptionHandler} (topic, partition and offset from its {@code ErrorHandlerContext}).
+     * A {@link WireFormatException} is described by its message, anything else by its class and message.
+     */
+    public static String describe(final String topic, final int partition, final long offset, final Throwable failure) {
+        final String what = failure instanceof WireFormatException ? failure.getMessage() : String.valueOf(failure);
+        return topic + "/" + partition + "@" + offset + ": " + what;
     }
 
     /** The {@link WireFormatException} behind a consumer's failure, or null if something else failed. */

@@ -1,6 +1,5 @@
 package io.tether.schemas.topic;
 
-import io.tether.schemas.Topics;
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.ConnectEvent;
 import io.tether.schemas.event.ExecEvent;
@@ -11,13 +10,11 @@ import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroSerde;
 import io.tether.schemas.serde.SchemaRegistryClient;
 import io.tether.schemas.serde.SchemaRegistryClients;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -27,27 +24,30 @@ import org.apache.kafka.common.serialization.Serdes;
  * one schema registry client, created from the serde configs ({@code schema.registry.url}, {@code
  * auto.register.schemas} …) and closed by {@link #close()}.
  *
- * <p>Topic names default to {@link Topics}; each can be overridden with a config {@code tether.topic.<short
- * name>} (short names: exec, fork, exit, open, connect, accept, migration-sets, dlq) or {@link Builder#name}.
+ * <p>Topic names ({@link TopicNames}) default to {@link io.tether.schemas.Topics}; each can be overridden with a
+ * config {@code tether.topic.<short name>} (short names: exec, fork, exit, open, connect, accept, migration-sets,
+ * dlq) or {@link Builder#name}. Components that need only the names use {@link TopicNames#fromConfigs}.
  */
 public final class TetherTopics implements AutoCloseable {
     /** Prefix of the topic-name override configs, e.g. {@code tether.topic.exec=prod.exec}. */
-    public static final String TOPIC_CONFIG_PREFIX = "tether.topic.";
-    public static final String MIGRATION_SETS = "migration-sets";
-    public static final String DLQ = "dlq";
+    public static final String TOPIC_CONFIG_PREFIX = TopicNames.CONFIG_PREFIX;
+    public static final String MIGRATION_SETS = TopicNames.MIGRATION_SETS;
+    public static final String DLQ = TopicNames.DLQ;
 
+    private final TopicNames names;
     private final SchemaRegistryClient client;
     private final Map<EventType, TopicDescriptor<String, ? extends SpecificRecord>> events = new EnumMap<>(EventType.class);
     private final TopicDescriptor<String, MigrationSet> migrationSets;
     private final String dlq;
 
-    private TetherTopics(final Map<String, ?> serdeConfigs, final Map<String, String> names) {
+    private TetherTopics(final Map<String, ?> serdeConfigs, final TopicNames names) {
+        this.names = names;
         this.client = SchemaRegistryClients.create(serdeConfigs);
         for (final EventType type : EventType.values()) {
-            events.put(type, descriptor(names.get(shortName(type)), type.recordClass(), serdeConfigs));
+            events.put(type, descriptor(names.of(type), type.recordClass(), serdeConfigs));
         }
-        this.migrationSets = descriptor(names.get(MIGRATION_SETS), MigrationSet.class, serdeConfigs);
-        this.dlq = TopicDescriptor.requireTopicName(names.get(DLQ));
+        this.migrationSets = descriptor(names.migrationSets(), MigrationSet.class, serdeConfigs);
+        this.dlq = names.dlq();
     }
 
     /** Descriptors with serdes configured from {@code configs}; topic names from {@code tether.topic.*} keys or defaults. */
@@ -61,7 +61,7 @@ public final class TetherTopics implements AutoCloseable {
 
     /** The short name used in {@code tether.topic.<short>} for an event type: exec, fork, exit, open, connect, accept. */
     public static String shortName(final EventType type) {
-        return type.name().toLowerCase(java.util.Locale.ROOT);
+        return TopicNames.shortName(type);
     }
 
     private <V extends SpecificRecord> TopicDescriptor<String, V> descriptor(final String name, final Class<V> type,
@@ -126,10 +126,10 @@ public final class TetherTopics implements AutoCloseable {
 
     /** Every topic name: inputs, migration sets, dead letters. */
     public List<String> allNames() {
-        final List<String> names = new ArrayList<>();
-        events.values().forEach(d -> names.add(d.name()));
-        names.add(migrationSets.name());
-        names.add(dlq);
+        return names.all();
+    }
+
+    public TopicNames names() {
         return names;
     }
 
@@ -143,14 +143,9 @@ public final class TetherTopics implements AutoCloseable {
     /** Serde configs and topic-name overrides. */
     public static final class Builder {
         private final Map<String, Object> configs = new HashMap<>();
-        private final Map<String, String> names = new HashMap<>();
+        private TopicNames names = TopicNames.defaults();
 
         private Builder() {
-            for (final EventType type : EventType.values()) {
-                names.put(shortName(type), type.defaultTopic());
-            }
-            names.put(MIGRATION_SETS, Topics.MIGRATION_SETS);
-            names.put(DLQ, Topics.DLQ);
         }
 
         /** Serde configs; {@code tether.topic.<short>} entries among them rename topics. */
@@ -171,15 +166,7 @@ public final class TetherTopics implements AutoCloseable {
 
         /** Renames the topic with the given short name (exec … accept, migration-sets, dlq). */
         public Builder name(final String shortName, final String topic) {
-            if (!names.containsKey(shortName)) {
-                throw new ConfigException(TOPIC_CONFIG_PREFIX + shortName, topic, "unknown topic; known: "
-                        + names.keySet().stream().sorted().toList());
-            }
-            try {
-                names.put(shortName, TopicDescriptor.requireTopicName(topic));
-            } catch (final IllegalArgumentException e) {
-                throw new ConfigException(TOPIC_CONFIG_PREFIX + shortName, topic, e.getMessage());
-            }
+            names = names.with(shortName, topic);
             return this;
         }
 
@@ -187,8 +174,13 @@ public final class TetherTopics implements AutoCloseable {
             return name(shortName(type), topic);
         }
 
+        public Builder names(final TopicNames topicNames) {
+            names = topicNames;
+            return this;
+        }
+
         public TetherTopics build() {
-            return new TetherTopics(Map.copyOf(configs), Map.copyOf(names));
+            return new TetherTopics(Map.copyOf(configs), names);
         }
     }
 }

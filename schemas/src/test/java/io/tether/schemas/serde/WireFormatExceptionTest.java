@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
@@ -103,8 +104,8 @@ class WireFormatExceptionTest {
     }
 
     @Test
-    void aBodyClaimingAHugeStringFailsWithoutAllocatingIt() {
-        // header → nested EventHeader.hostId string length: varint of 2^30 (zig-zag), then nothing
+    void aBodyClaimingAHugeStringIsTruncatedNotAllocated() {
+        // the first body field is EventHeader.hostId: claim a 1 GiB string (varint 2^31, zig-zag decoded 2^30), then end
         final byte[] bytes = Arrays.copyOf(valid, 10);
         bytes[5] = (byte) 0x80;
         bytes[6] = (byte) 0x80;
@@ -112,7 +113,25 @@ class WireFormatExceptionTest {
         bytes[8] = (byte) 0x80;
         bytes[9] = (byte) 0x08;
         final WireFormatException e = reading(bytes);
-        assertTrue(e.reason() == Reason.TRUNCATED || e.reason() == Reason.MALFORMED_AVRO, e.getMessage());
+        assertEquals(Reason.TRUNCATED, e.reason());
+        assertTrue(e.getMessage().contains("string needs 1073741824 bytes, 0 left"), e.getMessage());
+    }
+
+    @Test
+    void aBodyClaimingAHugeArrayIsTruncatedNotAllocated() {
+        final ExecEvent minimal = SampleRecords.exec();
+        minimal.setArgv(List.of());
+        minimal.setCwd(null);
+        minimal.setProgram("");
+        final byte[] encoded = serde.serializer().serialize(TOPIC, minimal);
+        // the encoding ends with argv's block count 0, cwd's union index 0 and program's length 0:
+        // make argv claim 2^28 items instead
+        final byte[] bytes = Arrays.copyOf(encoded, encoded.length + 2);
+        final byte[] count = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x02};
+        System.arraycopy(count, 0, bytes, encoded.length - 3, count.length);
+        final WireFormatException e = reading(bytes);
+        assertEquals(Reason.TRUNCATED, e.reason());
+        assertTrue(e.getMessage().contains("array of 268435456 items"), e.getMessage());
     }
 
     @Test
@@ -150,6 +169,8 @@ class WireFormatExceptionTest {
         final String described = WireFormatException.describe(consumerError);
         assertTrue(described.startsWith("tether.exec/3@1742: [WRONG_MAGIC_BYTE] "), described);
         assertSame(cause, WireFormatException.of(consumerError));
+        assertEquals("tether.exec/0@9: " + new SchemaRegistryException(-1, -1, "down"),
+                WireFormatException.describe(TOPIC, 0, 9, new SchemaRegistryException(-1, -1, "down")));
     }
 
     @Test

@@ -14,6 +14,8 @@ import io.tether.streams.query.LocalStores;
 import io.tether.streams.query.MigrationSetQueries;
 import io.tether.streams.query.QueryStores;
 import io.tether.streams.query.RemoteStores;
+import io.tether.streams.topology.MigrationSetTopology;
+import io.tether.streams.topology.TopologyOptions;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -45,7 +47,7 @@ public final class TetherStreamsApp implements AutoCloseable {
     private final TetherConfig config;
     private final Topology topology;
     private final QueryStores stores;
-    private final List<OutputTopic> outputTopics;
+    private final List<RequiredTopic> requiredTopics;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
@@ -60,17 +62,17 @@ public final class TetherStreamsApp implements AutoCloseable {
     /**
      * @param topology     the topology to run (see {@code MigrationSetTopology.buildTopology})
      * @param stores       the names of its queryable stores
-     * @param outputTopics topics the topology writes and nobody else creates; created if missing
+     * @param requiredTopics the topology's source and sink topics; created if missing
      */
-    public TetherStreamsApp(final TetherConfig config, final Topology topology, final QueryStores stores, final List<OutputTopic> outputTopics) {
+    public TetherStreamsApp(final TetherConfig config, final Topology topology, final QueryStores stores, final List<RequiredTopic> requiredTopics) {
         this.config = config;
         this.topology = topology;
         this.stores = stores;
-        this.outputTopics = List.copyOf(outputTopics);
+        this.requiredTopics = List.copyOf(requiredTopics);
     }
 
     /**
-     * Binds the HTTP API, creates missing output and dead-letter topics, and starts Kafka Streams. Returns once
+     * Binds the HTTP API, creates missing source, output and dead-letter topics, and starts Kafka Streams. Returns once
      * started; the instance becomes RUNNING (see {@code /health}) after its first rebalance and restoration.
      *
      * @throws org.apache.kafka.common.config.ConfigException when Kafka Streams rejects the configuration
@@ -85,7 +87,7 @@ public final class TetherStreamsApp implements AutoCloseable {
         try {
             final Properties props = config.streamsProperties(http.port());
             self = config.applicationServer(http.port());
-            TopicSetup.ensure(props, outputTopics);
+            TopicSetup.ensure(props, requiredTopics);
             final KafkaStreams instance = new KafkaStreams(topology, props);
             instance.setStateListener(this::onStateChange);
             instance.setUncaughtExceptionHandler(exception -> {
@@ -103,6 +105,24 @@ public final class TetherStreamsApp implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /**
+     * The app with Tether's topology ({@link MigrationSetTopology}) configured from {@code config}, its query stores
+     * and the topics it needs. Call {@link #start()} to run it.
+     */
+    public static TetherStreamsApp withTopology(final TetherConfig config) {
+        final TopologyOptions options = config.topologyOptions();
+        final List<RequiredTopic> topics = List.of(
+            new RequiredTopic(options.execTopic(), false),
+            new RequiredTopic(options.forkTopic(), false),
+            new RequiredTopic(options.exitTopic(), false),
+            new RequiredTopic(options.openTopic(), false),
+            new RequiredTopic(options.connectTopic(), false),
+            new RequiredTopic(options.acceptTopic(), false),
+            new RequiredTopic(options.migrationSetsTopic(), true),
+            new RequiredTopic(options.apIndexTopic(), true));
+        return new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), QueryStores.TOPOLOGY, topics);
     }
 
     /** The instance's state, or null before Kafka Streams is created. */

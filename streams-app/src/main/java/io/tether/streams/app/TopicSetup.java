@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the topics Kafka Streams writes to but does not create itself: the topology's output tables (compacted) and
- * the dead-letter queue. Existing topics are left as they are.
+ * Creates the topics Kafka Streams uses but does not create itself: the topology's sources, its output tables
+ * (compacted) and the dead-letter queue. Existing topics are left as they are.
  */
 final class TopicSetup {
 
@@ -27,11 +27,11 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    static void ensure(final Properties streamsProps, final List<OutputTopic> outputs) {
+    static void ensure(final Properties streamsProps, final List<RequiredTopic> topics) {
         final StreamsConfig streamsConfig = new StreamsConfig(streamsProps);
         final List<NewTopic> wanted = new ArrayList<>();
-        for (final OutputTopic output : outputs) {
-            wanted.add(newTopic(output.name(), output.compacted()));
+        for (final RequiredTopic topic : topics) {
+            wanted.add(newTopic(topic.name(), topic.compacted()));
         }
         final String dlq = streamsConfig.getString(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         if (dlq != null && !dlq.isBlank()) {

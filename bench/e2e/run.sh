@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# End-to-end streams benchmark: builds what it needs, then runs io.tether.bench.e2e.StreamsE2eBench with an
+# in-process KRaft broker and the schema registry; everything it starts lives in this JVM and its temp dirs are
+# deleted at exit. Arguments go to the benchmark (e.g. --events 2000000 --latency-runs 0:100,30:100).
+# Skip the build with E2E_SKIP_BUILD=1. Heap with E2E_HEAP (default 3g).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+if [[ "${E2E_SKIP_BUILD:-0}" != 1 ]]; then
+  echo "[build] mvn -pl bench -am package (a few minutes on a busy machine)..."
+  mvn -B -q -o -pl bench -am package -DskipTests
+fi
+cpfile=bench/target/e2e.cp
+if [[ ! -s "$cpfile" || bench/pom.xml -nt "$cpfile" ]]; then
+  echo "[build] resolving the classpath..."
+  mvn -B -q -o -pl bench -am dependency:build-classpath -Dmdep.outputFile=target/e2e.cp >/dev/null
+fi
+# the project's own modules from this tree's target/classes, never from ~/.m2
+third_party="$(tr ':' '\n' < "$cpfile" | grep -v '/io/tether/' | paste -sd: -)"
+own="bench/target/classes:schemas/target/classes:testkit/target/classes:registry/target/classes"
+own="$own:collector/target/classes:streams-app/target/classes"
+exec timeout --signal=TERM --kill-after=30 "${E2E_TIMEOUT:-1800}" \
+  java -Xmx"${E2E_HEAP:-3g}" -XX:+UseG1GC -Dlogback.configurationFile="$root/bench/e2e/logback.xml" \
+  -cp "$own:$third_party" io.tether.bench.e2e.StreamsE2eBench "$@"

@@ -1,0 +1,79 @@
+package io.tether.bench.e2e;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * How far a streams application has got, from the outside: the offsets its consumer group committed against the
+ * end offsets of what it reads (input and its own repartition topics), and the end offsets of what it writes.
+ *
+ * <p>Under exactly-once an internal topic's end offset includes the commit marker of the last transaction; the group
+ * can only commit past it once it has read something after it, so up to one offset per internal partition counts as
+ * drained.
+ */
+final class GroupProgress {
+    /** A snapshot: records still to read from the inputs and from the internal topics, and the outputs' end sum. */
+    record Snapshot(long inputLag, long internalLag, long consumedInput, long outputEnd) {
+    }
+
+    private final Admin admin;
+    private final String groupId;
+    private final Set<String> inputs;
+    private final Collection<TopicPartition> outputs;
+
+    GroupProgress(final Admin admin, final String groupId, final Set<String> inputs,
+                  final Collection<TopicPartition> outputs) {
+        this.admin = admin;
+        this.groupId = groupId;
+        this.inputs = inputs;
+        this.outputs = List.copyOf(outputs);
+    }
+
+    Snapshot snapshot(final Collection<TopicPartition> inputPartitions) throws Exception {
+        final Map<TopicPartition, OffsetAndMetadata> committed = get(admin.listConsumerGroupOffsets(groupId)
+            .partitionsToOffsetAndMetadata());
+        final Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        inputPartitions.forEach(tp -> query.put(tp, OffsetSpec.latest()));
+        committed.keySet().forEach(tp -> query.put(tp, OffsetSpec.latest()));
+        outputs.forEach(tp -> query.put(tp, OffsetSpec.latest()));
+        final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = get(admin.listOffsets(query).all());
+        long inputLag = 0;
+        long internalLag = 0;
+        long consumed = 0;
+        for (final TopicPartition tp : inputPartitions) {
+            final OffsetAndMetadata c = committed.get(tp);
+            final long at = c == null ? 0 : c.offset();
+            inputLag += ends.get(tp).offset() - at;
+            consumed += at;
+        }
+        for (final Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+            if (!inputs.contains(e.getKey().topic()) && e.getValue() != null) {
+                internalLag += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset() - 1);
+            }
+        }
+        final long outputEnd = outputs.stream().collect(Collectors.summingLong(tp -> ends.get(tp).offset()));
+        return new Snapshot(inputLag, internalLag, consumed, outputEnd);
+    }
+
+    private static <T> T get(final org.apache.kafka.common.KafkaFuture<T> future) throws Exception {
+        try {
+            return future.get(10, TimeUnit.SECONDS);
+        } catch (final ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("admin request timed out", e);
+        }
+    }
+}

@@ -1,0 +1,457 @@
+package io.tether.bench.e2e;
+
+import io.tether.registry.SchemaRegistryServer;
+import io.tether.schemas.serde.AvroDeserializer;
+import io.tether.schemas.serde.AvroSerializer;
+import io.tether.streams.app.TetherStreamsApp;
+import io.tether.streams.topology.TopologyOptions;
+import io.tether.testkit.KafkaBrokerExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * End-to-end figures of the streams app against a real broker (in-process single-node KRaft) and the real schema
+ * registry, each next to a baseline measured in the same run:
+ * <ol>
+ *   <li>throughput: N pre-loaded events drained by the whole topology under exactly_once_v2, against bare
+ *       KafkaConsumers draining the same topics (raw bytes, and with the same Avro deserializer);</li>
+ *   <li>replay: a fresh application id re-reading the same history from the beginning;</li>
+ *   <li>latency: event send → first migration set on the output topic that shows it, under a steady rate, for a
+ *       few (pid-table grace, commit interval) settings.</li>
+ * </ol>
+ *
+ * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
+ *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S]</pre>
+ */
+public final class StreamsE2eBench {
+    private static final String HISTORY = "tp.";
+
+    private final Args args;
+    private final List<String> summary = new ArrayList<>();
+    private KafkaBrokerExtension kafka;
+    private SchemaRegistryServer registry;
+    private Path stateRoot;
+
+    private StreamsE2eBench(final Args args) {
+        this.args = args;
+    }
+
+    public static void main(final String[] argv) throws Exception {
+        final Args args = Args.parse(argv);
+        final StreamsE2eBench bench = new StreamsE2eBench(args);
+        final Thread cleanup = new Thread(bench::close, "e2e-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            bench.run();
+        } finally {
+            bench.close();
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        }
+        System.out.println();
+        System.out.println("==== summary ====");
+        bench.summary.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        log("machine: %d cpus, load %s; %s", Runtime.getRuntime().availableProcessors(), load(), args);
+        stateRoot = Files.createTempDirectory("tether-e2e");
+        kafka = KafkaBrokerExtension.singleNode();
+        kafka.start();
+        registry = SchemaRegistryServer.start(kafka.bootstrapServers(), 0);
+        log("broker %s, registry %s, state under %s", kafka.bootstrapServers(), registry.url(), stateRoot);
+
+        createInputs(HISTORY);
+        final long total = preload();
+        final List<TopicPartition> inputs = inputPartitions(HISTORY);
+
+        final double raw = bareConsumer("raw bytes", inputs, total, ByteArrayDeserializer::new);
+        final double avro = bareConsumer("Avro", inputs, total, () -> {
+            final AvroDeserializer<SpecificRecord> d = new AvroDeserializer<>();
+            d.configure(Map.of("schema.registry.url", registry.url()), false);
+            return d;
+        });
+
+        final Drain app = drain("throughput", "e2e-throughput", "out.", inputs, total);
+        summary.add(String.format(Locale.ROOT, "throughput (%d events, %d partitions, %d stream threads, exactly_once_v2):",
+            total, args.partitions, args.threads));
+        summary.add(String.format(Locale.ROOT, "  bare consumer, raw bytes   : %,10.0f events/s", raw));
+        summary.add(String.format(Locale.ROOT, "  bare consumer, Avro        : %,10.0f events/s", avro));
+        summary.add(app.line("  streams app (from RUNNING)", raw, avro));
+        summary.add(String.format(Locale.ROOT, "  streams app incl. start-up : %,10.0f events/s (start-up %.1f s)",
+            app.rateWithStartup(), app.startupSeconds()));
+
+        final Drain replay = drain("replay", "e2e-replay", "replay.", inputs, total);
+        summary.add("replay (fresh application.id re-reading the same history from offset 0):");
+        summary.add(replay.line("  fresh app (from RUNNING)  ", raw, avro));
+
+        for (final String spec : args.latencyRuns) {
+            latency(spec);
+        }
+    }
+
+    // ---- pre-load -------------------------------------------------------------------------------------------
+
+    private void createInputs(final String prefix) {
+        for (final EventKind kind : EventKind.values()) {
+            kafka.createTopic(kind.topic(prefix), args.partitions, Map.of());
+        }
+    }
+
+    private List<TopicPartition> inputPartitions(final String prefix) {
+        final List<TopicPartition> partitions = new ArrayList<>();
+        for (final EventKind kind : EventKind.values()) {
+            for (int p = 0; p < args.partitions; p++) {
+                partitions.add(new TopicPartition(kind.topic(prefix), p));
+            }
+        }
+        return partitions;
+    }
+
+    /**
+     * Writes N events spread evenly over {@code historyHours} of event time, then per partition a few records from
+     * a process nobody knows, later than the grace periods: they advance stream time so that the joins release the
+     * last events instead of holding them for records that never come. Returns how many records were written.
+     */
+    private long preload() throws Exception {
+        log("pre-loading %,d events (%d hosts, %d applications, %.1f h of event time)...", args.events, args.hosts,
+            args.groups, args.historyHours);
+        final EventMix mix = new EventMix(args.hosts, args.groups, 42);
+        final long spanMicros = (long) (args.historyHours * 3600e6);
+        final long base = (System.currentTimeMillis() - 24 * 3600_000L) * 1000;
+        final long[] perKind = new long[EventKind.values().length];
+        long written = 0;
+        final long start = System.nanoTime();
+        try (AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProps(), new StringSerializer(),
+                 new ByteArraySerializer())) {
+            serializer.configure(Map.of("schema.registry.url", registry.url()), false);
+            long lastReport = start;
+            for (long i = 0; i < args.events; i++) {
+                final EventMix.Event e = mix.next(base + i * spanMicros / args.events);
+                send(producer, serializer, HISTORY, e, null);
+                perKind[e.kind().ordinal()]++;
+                written++;
+                if (System.nanoTime() - lastReport > 5e9) {
+                    lastReport = System.nanoTime();
+                    log("  pre-load %,d / %,d", i, args.events);
+                }
+            }
+            final long flushTime = base + spanMicros + Duration.ofMinutes(5).toNanos() / 1000;
+            for (int p = 0; p < args.partitions; p++) {
+                for (int k = 0; k < 8; k++) {
+                    for (final EventMix.Event e : EventMix.streamTimeAdvance(p * 8 + k, flushTime)) {
+                        send(producer, serializer, HISTORY, e, p);
+                        perKind[e.kind().ordinal()]++;
+                        written++;
+                    }
+                }
+            }
+            producer.flush();
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        final StringBuilder mixLine = new StringBuilder();
+        for (final EventKind kind : EventKind.values()) {
+            mixLine.append(String.format(Locale.ROOT, " %s=%,d", kind.name().toLowerCase(Locale.ROOT),
+                perKind[kind.ordinal()]));
+        }
+        log("pre-loaded %,d records in %.1f s (%,.0f/s, Avro-encoding included):%s", written, seconds,
+            written / seconds, mixLine);
+        summary.add("input mix:" + mixLine);
+        return written;
+    }
+
+    private static void send(final KafkaProducer<String, byte[]> producer, final AvroSerializer<SpecificRecord> serializer,
+                             final String prefix, final EventMix.Event e, final Integer partition) {
+        final String topic = e.kind().topic(prefix);
+        final long ts = EventMix.header(e.value()).getTimeMicros() / 1000;
+        producer.send(new ProducerRecord<>(topic, partition, ts, e.key(), serializer.serialize(topic, e.value())));
+    }
+
+    private Map<String, Object> producerProps() {
+        // the collector's own producer settings (see PublishRateBenchmark)
+        final Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("enable.idempotence", true);
+        props.put("acks", "all");
+        props.put("linger.ms", 20);
+        props.put("batch.size", 256 * 1024);
+        props.put("buffer.memory", 64L << 20);
+        props.put("compression.type", "lz4");
+        return props;
+    }
+
+    // ---- baselines ------------------------------------------------------------------------------------------
+
+    private double bareConsumer(final String what, final List<TopicPartition> partitions, final long total,
+                                final Supplier<Deserializer<?>> values) {
+        log("baseline: bare KafkaConsumer (%s) draining %,d records...", what, total);
+        final Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", kafka.bootstrapServers());
+        props.put("isolation.level", "read_committed");
+        props.put("enable.auto.commit", false);
+        props.put("auto.offset.reset", "earliest");
+        final long deadline = System.nanoTime() + Duration.ofSeconds(args.phaseTimeoutSeconds).toNanos();
+        try (KafkaConsumer<String, ?> consumer = new KafkaConsumer<>(props, new StringDeserializer(), values.get())) {
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            long checksum = 0;
+            final long start = System.nanoTime();
+            while (count < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("baseline did not finish within " + args.phaseTimeoutSeconds + " s");
+                }
+                for (final ConsumerRecord<String, ?> r : consumer.poll(Duration.ofMillis(100))) {
+                    count++;
+                    checksum += r.key().length() + (r.value() == null ? 0 : r.value().hashCode() & 1);
+                }
+            }
+            final double rate = count / ((System.nanoTime() - start) / 1e9);
+            log("  %s: %,.0f records/s (checksum %d), load %s", what, rate, checksum, load());
+            return rate;
+        }
+    }
+
+    // ---- the app --------------------------------------------------------------------------------------------
+
+    /** A drained run: when it was started, became RUNNING, and settled. */
+    private record Drain(long records, long startNanos, long runningNanos, long settledNanos, String load,
+                         boolean timedOut) {
+        double rate() {
+            return records / ((settledNanos - runningNanos) / 1e9);
+        }
+
+        double rateWithStartup() {
+            return records / ((settledNanos - startNanos) / 1e9);
+        }
+
+        double startupSeconds() {
+            return (runningNanos - startNanos) / 1e9;
+        }
+
+        String line(final String label, final double raw, final double avro) {
+            return String.format(Locale.ROOT, "%s: %,10.0f events/s in %.1f s = %.3f x raw consumer, %.3f x Avro "
+                    + "consumer%s (load %s)", label, rate(), (settledNanos - runningNanos) / 1e9, rate() / raw,
+                rate() / avro, timedOut ? " [TIMED OUT: not settled, rate is a lower bound]" : "", load);
+        }
+    }
+
+    private Drain drain(final String phase, final String applicationId, final String outputPrefix,
+                        final List<TopicPartition> inputs, final long total) throws Exception {
+        log("%s: starting the streams app (%s, %d threads, exactly_once_v2) on %,d pre-loaded records...", phase,
+            applicationId, args.threads, total);
+        final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null);
+        final long start = System.nanoTime();
+        final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), applicationId, options,
+            stateRoot.resolve(applicationId), args.threads, null, Duration.ofSeconds(120));
+        try {
+            final long running = System.nanoTime();
+            log("  RUNNING after %.1f s", (running - start) / 1e9);
+            final Set<String> inputTopics = new HashSet<>();
+            inputs.forEach(tp -> inputTopics.add(tp.topic()));
+            final List<TopicPartition> outputs = new ArrayList<>();
+            for (final String topic : List.of(options.migrationSetsTopic(), options.apIndexTopic())) {
+                kafka.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> outputs.add(new TopicPartition(topic, p.partition())));
+            }
+            final GroupProgress progress = new GroupProgress(kafka.admin(), applicationId, inputTopics, outputs);
+            final long deadline = running + Duration.ofSeconds(args.phaseTimeoutSeconds).toNanos();
+            long lastOutput = -1;
+            long lastOutputChange = running;
+            long drainedAt = -1;
+            long lastReport = running;
+            String loadAtEnd = load();
+            while (true) {
+                final long now = System.nanoTime();
+                final GroupProgress.Snapshot s = progress.snapshot(inputs);
+                if (s.outputEnd() != lastOutput) {
+                    lastOutput = s.outputEnd();
+                    lastOutputChange = now;
+                }
+                final boolean drained = s.inputLag() == 0 && s.internalLag() == 0;
+                if (drained && drainedAt < 0) {
+                    drainedAt = now;
+                    loadAtEnd = load();
+                } else if (!drained) {
+                    drainedAt = -1;
+                }
+                if (now - lastReport > 3e9) {
+                    lastReport = now;
+                    log("  %5.1f s: consumed %,d / %,d input, input lag %,d, internal lag %,d, output end %,d, load %s",
+                        (now - running) / 1e9, s.consumedInput(), total, s.inputLag(), s.internalLag(), s.outputEnd(),
+                        load());
+                }
+                final boolean quiet = now - lastOutputChange > 3e9;
+                final boolean stuck = s.inputLag() == 0 && now - lastOutputChange > 15e9;
+                if ((drainedAt >= 0 && quiet) || stuck) {
+                    if (!drained) {
+                        log("  input consumed and output quiet for 15 s, internal lag still %,d: taking it as settled",
+                            s.internalLag());
+                        loadAtEnd = load();
+                    }
+                    final long settled = Math.max(drainedAt < 0 ? lastOutputChange : drainedAt, lastOutputChange);
+                    final Drain d = new Drain(total, start, running, settled, loadAtEnd, false);
+                    log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
+                        total, (settled - running) / 1e9, d.rate(), s.outputEnd());
+                    sanityCheck(app);
+                    return d;
+                }
+                if (now > deadline) {
+                    log("  TIMEOUT after %d s: %,d of %,d input consumed", args.phaseTimeoutSeconds, s.consumedInput(),
+                        total);
+                    return new Drain(s.consumedInput(), start, running, now, load(), true);
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            app.close();
+        }
+    }
+
+    /** One set read back through the app's HTTP API, so a run that processed nothing cannot pass for a fast one. */
+    private void sanityCheck(final TetherStreamsApp app) {
+        final String ap = EventMix.frontendProgram(0) + "@" + EventMix.host(0);
+        try {
+            final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + app.httpPort() + "/api/v1/migration-set?ap="
+                        + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            final String body = response.body();
+            final boolean server = body.contains(EventMix.serverProgram(0) + "@");
+            final boolean batch = body.contains(EventMix.batchProgram(0) + "@");
+            log("  sanity: GET migration-set?ap=%s -> %d, %d bytes, server member %s, batch member %s",
+                ap, response.statusCode(), body.length(), server, batch);
+            summary.add(String.format(Locale.ROOT, "  sanity: set of %s has the server: %s, the batch job: %s", ap,
+                server, batch));
+        } catch (final IOException e) {
+            log("  sanity check failed: %s", e.getMessage());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- latency --------------------------------------------------------------------------------------------
+
+    private void latency(final String spec) throws Exception {
+        final String[] parts = spec.split(":");
+        final Duration grace = Duration.ofSeconds(Long.parseLong(parts[0]));
+        final int commitMs = Integer.parseInt(parts[1]);
+        final String id = "lat-g" + grace.toSeconds() + "-c" + commitMs;
+        final String prefix = id + ".";
+        log("latency %s: pid-table grace %d s, commit.interval.ms %d, %,d events/s for %d s of probes + %d s...",
+            id, grace.toSeconds(), commitMs, args.latencyRate, args.latencySeconds, grace.toSeconds() + 3);
+        createInputs(prefix);
+        final TopologyOptions options = BenchApp.options(prefix, prefix, registry.url(), grace);
+        final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), "e2e-" + id, options,
+            stateRoot.resolve(id), args.threads, commitMs, Duration.ofSeconds(120));
+        try {
+            final String loadBefore = load();
+            final LatencyRun.Result r = LatencyRun.run(kafka.bootstrapServers(), registry.url(), prefix,
+                options.migrationSetsTopic(), args.hosts, args.groups, args.latencyRate, args.probesPerSecond,
+                Duration.ofSeconds(args.latencySeconds), grace.plusSeconds(3), Duration.ofSeconds(30));
+            final String line = String.format(Locale.ROOT, "latency grace=%ds commit=%dms at %,.0f events/s: "
+                    + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d of %d probes seen; load %s -> %s)",
+                grace.toSeconds(), commitMs, r.achievedRate(), r.percentile(50), r.percentile(90), r.percentile(99),
+                r.percentile(100), r.latenciesMs().length, r.probesSent(), loadBefore, load());
+            log("  %s", line);
+            summary.add(line);
+        } finally {
+            app.close();
+        }
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------------------------
+
+    private synchronized void close() {
+        if (registry != null) {
+            registry.close();
+            registry = null;
+        }
+        if (kafka != null) {
+            kafka.stop();
+            kafka = null;
+        }
+        if (stateRoot != null) {
+            try (var files = Files.walk(stateRoot)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (final IOException e) {
+                System.err.println("could not delete " + stateRoot + ": " + e.getMessage());
+            }
+            stateRoot = null;
+        }
+    }
+
+    static String load() {
+        try {
+            final String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (final IOException e) {
+            return "?";
+        }
+    }
+
+    private static void log(final String format, final Object... values) {
+        System.out.printf(Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), String.format(Locale.ROOT, format, values));
+    }
+
+    /** Command-line options. */
+    private record Args(long events, int partitions, int threads, int hosts, int groups, double historyHours,
+                        int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
+                        List<String> latencyRuns) {
+        static Args parse(final String[] argv) {
+            final Map<String, String> m = new HashMap<>();
+            for (int i = 0; i < argv.length; i++) {
+                if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
+                    throw new IllegalArgumentException("usage: --name value ...; got " + Arrays.toString(argv));
+                }
+                m.put(argv[i].substring(2), argv[++i]);
+            }
+            final Args a = new Args(Long.parseLong(m.getOrDefault("events", "1000000")),
+                Integer.parseInt(m.getOrDefault("partitions", "2")), Integer.parseInt(m.getOrDefault("threads", "2")),
+                Integer.parseInt(m.getOrDefault("hosts", "4")), Integer.parseInt(m.getOrDefault("groups", "40")),
+                Double.parseDouble(m.getOrDefault("history-hours", "2")),
+                Integer.parseInt(m.getOrDefault("phase-timeout-s", "300")),
+                Integer.parseInt(m.getOrDefault("latency-rate", "5000")),
+                Integer.parseInt(m.getOrDefault("probes-per-second", "20")),
+                Integer.parseInt(m.getOrDefault("latency-seconds", "20")),
+                m.getOrDefault("latency-runs", "0:100,0:1000,30:100").isBlank() ? List.of()
+                    : List.of(m.getOrDefault("latency-runs", "0:100,0:1000,30:100").split(",")));
+            m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-hours",
+                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs"));
+            if (!m.isEmpty()) {
+                throw new IllegalArgumentException("unknown options " + m.keySet());
+            }
+            return a;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.tether.cli.internals;
+
+import io.tether.schemas.identity.ApId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * picocli converters for Tether's option types, so a bad value fails at parse time with one line naming the option,
+ * before anything starts.
+ */
+public final class Converters {
+    private Converters() {
+    }
+
+    public static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(final String value) {
+            try {
+                return Durations.parse(value);
+            } catch (final IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    public static final class InstantConverter implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(final String value) {
+            try {
+                return Instants.parse(value, Clock.systemUTC());
+            } catch (final IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    public static final class ApIdConverter implements ITypeConverter<ApId> {
+        @Override
+        public ApId convert(final String value) {
+            try {
+                return ApId.parse(value);
+            } catch (final IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A file that must exist and be readable now (e.g. {@code replay --in}). */
+    public static final class ReadableFileConverter implements ITypeConverter<Path> {
+        @Override
+        public Path convert(final String value) {
+            final Path path = Path.of(value);
+            if (!Files.isRegularFile(path)) {
+                throw new TypeConversionException("'" + value + "' does not exist or is not a regular file");
+            }
+            if (!Files.isReadable(path)) {
+                throw new TypeConversionException("'" + value + "' is not readable");
+            }
+            return path;
+        }
+    }
+
+    /** A TCP port, 0 (ephemeral) to 65535. */
+    public static final class PortConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(final String value) {
+            final int port;
+            try {
+                port = Integer.parseInt(value.trim());
+            } catch (final NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a port number");
+            }
+            if (port < 0 || port > 65535) {
+                throw new TypeConversionException("port " + port + " is out of range 0-65535");
+            }
+            return port;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package io.tether.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Bad command lines: non-zero exit, ONE line that says what is wrong, then the usage of the mistyped command. */
+class CliUsageTest {
+    private record Result(int code, List<String> err, String out) {
+    }
+
+    private static Result run(final String... args) {
+        final CommandLine cli = TetherCli.commandLine();
+        final StringWriter err = new StringWriter();
+        final StringWriter out = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        cli.setOut(new PrintWriter(out, true));
+        final int code = cli.execute(args);
+        return new Result(code, err.toString().lines().toList(), out.toString());
+    }
+
+    private static void assertOneLineThenUsage(final Result r, final String usageOf, final String... mentions) {
+        assertEquals(TetherCli.USAGE_ERROR, r.code(), String.join("\n", r.err()));
+        final String first = r.err().get(0);
+        assertTrue(first.startsWith("tether: "), first);
+        for (final String m : mentions) {
+            assertTrue(first.contains(m), "'" + first + "' should mention '" + m + "'");
+        }
+        assertTrue(r.err().get(1).startsWith("Usage: " + usageOf), r.err().get(1));
+    }
+
+    @Test
+    void unknownFlagNamesTheFlag() {
+        assertOneLineThenUsage(run("local", "--bogus"), "tether local", "--bogus");
+    }
+
+    @Test
+    void unknownSubCommand() {
+        assertOneLineThenUsage(run("frobnicate"), "tether", "frobnicate");
+    }
+
+    @Test
+    void badDurationNamesOptionAndValue() {
+        assertOneLineThenUsage(run("local", "--window", "5x"), "tether local", "--window", "5x");
+    }
+
+    @Test
+    void badPortNamesOption() {
+        assertOneLineThenUsage(run("local", "--kafka-port", "70000"), "tether local", "--kafka-port", "70000");
+    }
+
+    @Test
+    void programAtHostMustBeAbsoluteProgramAndHost() {
+        assertOneLineThenUsage(run("watch", "--ap", "nginx@web-1"), "tether watch", "absolute");
+        assertOneLineThenUsage(run("watch", "--ap", "/usr/sbin/nginx"), "tether watch", "program@hostId");
+    }
+
+    @Test
+    void badTimeNamesOption() {
+        assertOneLineThenUsage(run("record", "--out", "x.avro", "--since", "yesterday"), "tether record", "--since", "yesterday");
+    }
+
+    @Test
+    void missingRequiredOption() {
+        assertOneLineThenUsage(run("record"), "tether record", "--out");
+    }
+
+    @Test
+    void helpIsNotAnError() {
+        final Result r = run("local", "--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("--data-dir"), r.out());
+    }
+
+    @Test
+    void theLauncherProcessExitsNonZeroWithOneLine(@TempDir final Path dir) throws Exception {
+        try (TetherProcess p = TetherProcess.start(dir, "local", "--no-such-flag")) {
+            assertTrue(p.awaitExit(Duration.ofMinutes(1)));
+            assertEquals(TetherCli.USAGE_ERROR, p.exitCode());
+            final List<String> output = p.output();
+            assertEquals("tether: Unknown option: '--no-such-flag'", output.get(0));
+            assertTrue(output.get(1).startsWith("Usage: tether local"), output.get(1));
+        }
+    }
+}

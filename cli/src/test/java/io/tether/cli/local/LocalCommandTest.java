@@ -1,0 +1,104 @@
+package io.tether.cli.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tether.cli.TetherProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tether local} as a user runs it: a real child process from an empty data dir, ready line, SIGTERM,
+ * and a second start on the same data dir that still has what the first one stored.
+ */
+class LocalCommandTest {
+    private static final Duration START_LIMIT = Duration.ofMinutes(4);
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void startsFromEmptyDataDirStopsOnSigtermAndResumesWithState() throws Exception {
+        final int kafkaPort = freePort();
+        final String bootstrap = "127.0.0.1:" + kafkaPort;
+        final String marker = "state-" + UUID.randomUUID();
+        final String[] args = {"local", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
+                "--registry-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort()), "--no-collector"};
+
+        try (var first = TetherProcess.start(dataDir, args)) {
+            final String ready = first.awaitLine(l -> l.startsWith("tether local ready:"), START_LIMIT);
+            assertTrue(ready.contains("kafka=" + bootstrap), ready);
+            produce(bootstrap, marker);
+            final List<ProcessHandle> children = first.process().descendants().toList();
+            assertFalse(children.isEmpty(), "the broker runs as a child process");
+
+            first.terminate();
+            assertTrue(first.awaitExit(STOP_LIMIT), "tether local must stop on SIGTERM");
+            assertTrue(first.output().contains("tether local: stopped"), String.join("\n", first.output()));
+            for (final ProcessHandle child : children) {
+                child.onExit().get();
+                assertFalse(child.isAlive(), "child " + child.pid() + " outlived tether local");
+            }
+        }
+
+        try (var second = TetherProcess.start(dataDir, args)) {
+            second.awaitLine(l -> l.startsWith("tether local ready:"), START_LIMIT);
+            assertEquals(List.of(marker), consumeAll(bootstrap));
+        }
+    }
+
+    private static final String TOPIC = "tether-test.local-state";
+
+    private static void produce(final String bootstrap, final String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(TOPIC, "k", value)).get();
+        }
+    }
+
+    private static List<String> consumeAll(final String bootstrap) {
+        final List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            final Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            // bounded: read until every partition reached its end offset, at most 100 polls
+            for (int i = 0; i < 100 && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)); i++) {
+                for (final ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    values.add(r.value());
+                }
+            }
+        }
+        return values;
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

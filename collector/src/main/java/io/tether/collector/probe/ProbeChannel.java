@@ -1,0 +1,235 @@
+package io.tether.collector.probe;
+
+import io.tether.collector.probe.internals.RecordDecoder;
+import io.tether.collector.probe.internals.RingFile;
+import io.tether.collector.publish.EventSink;
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The collector's end of the probe channel: the per-host shared-memory ring that every probed process
+ * ({@code libtether-probe.so}, loaded with LD_PRELOAD and pointed at the file by env {@code TETHER_CHANNEL}) writes
+ * fixed-size records into. This class creates (or resumes) the ring file and drains it in order, handing each
+ * record as an Avro event to an {@link EventSink}.
+ *
+ * <p>One reader per ring (a second {@code create} on the same path fails while this one is open): either {@link #start(EventSink)} a reader thread, or call {@link #drain(EventSink, int)}
+ * yourself. {@link #close()} stops the thread after delivering every committed record; the file stays, so probes
+ * that hold it mapped keep running (their records wait, or are dropped and counted, until a collector resumes it).
+ */
+public final class ProbeChannel implements AutoCloseable {
+    /** Environment variable the probe reads the ring path from. */
+    public static final String ENV_CHANNEL = "TETHER_CHANNEL";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProbeChannel.class);
+    // idle polling backs off from 0.25 to 2 ms: fewer wake-ups mean fewer preemptions of probed programs on small
+    // machines, and a few ms of delivery delay is nothing next to Kafka's batching
+    private static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final int BATCH = 4096;
+
+    private final RingFile ring;
+    private final RecordDecoder decoder;
+    private final ProbeChannelConfig config;
+    private final byte[] slot;
+    private final AtomicLong recordsRead = new AtomicLong();
+    private final AtomicLong truncated = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
+    private final AtomicLong sinkFailures = new AtomicLong();
+    private final Object readLock = new Object();
+    private long readPos;
+    private long stalledSince = -1;
+    private long reservedSeenAt = -1;
+    private volatile boolean running;
+    private Thread reader;
+
+    private ProbeChannel(final RingFile ring, final RecordDecoder decoder, final ProbeChannelConfig config) {
+        this.ring = ring;
+        this.decoder = decoder;
+        this.config = config;
+        this.slot = new byte[ring.slotSize()];
+        this.readPos = ring.readCursor();
+    }
+
+    /** Creates (or resumes) the ring at {@code path} with the default size. */
+    public static ProbeChannel create(final Path path, final String hostId) throws IOException {
+        return create(path, hostId, ProbeChannelConfig.DEFAULT);
+    }
+
+    /**
+     * Creates the ring file at {@code path} (parent directories too), or resumes an existing one of the same layout
+     * and size, e.g. after a collector restart, without losing the records probes wrote meanwhile.
+     */
+    public static ProbeChannel create(final Path path, final String hostId, final ProbeChannelConfig config)
+            throws IOException {
+        if (hostId == null || hostId.isBlank()) {
+            throw new IllegalArgumentException("probe channel needs a host id");
+        }
+        final RingFile ring = RingFile.openOrCreate(path, hostId, config.slotSize(), config.slotCount());
+        if (ring.resumed()) {
+            LOG.info("probe channel {} resumed at record {} ({} written, {} dropped by probes so far)",
+                    ring.path(), ring.readCursor(), ring.writeCursor(), ring.dropped());
+        }
+        return new ProbeChannel(ring, new RecordDecoder(hostId, ProcessStartTime.ofThisBoot()), config);
+    }
+
+    /** The ring file: what {@value #ENV_CHANNEL} must name for probes to write here. */
+    public Path path() {
+        return ring.path();
+    }
+
+    /** Starts the reader thread (a daemon): it drains the ring into {@code sink} until {@link #close()}. */
+    public synchronized void start(final EventSink sink) {
+        if (reader != null) {
+            throw new IllegalStateException("probe channel " + ring.path() + " is already being read");
+        }
+        running = true;
+        reader = new Thread(() -> readLoop(sink), "tether-probe-reader");
+        reader.setDaemon(true);
+        reader.setUncaughtExceptionHandler((t, e) -> LOG.error("probe channel {}: the reader stopped, probes will"
+                + " fill the ring and drop records", ring.path(), e));
+        reader.start();
+    }
+
+    private void readLoop(final EventSink sink) {
+        long idle = MIN_IDLE_NANOS;
+        while (running) {
+            if (drain(sink, BATCH) > 0) {
+                idle = MIN_IDLE_NANOS;
+            } else {
+                LockSupport.parkNanos(idle);
+                idle = Math.min(MAX_IDLE_NANOS, idle * 2);
+            }
+        }
+        while (drain(sink, BATCH) > 0) {
+            // deliver what was committed before close
+        }
+    }
+
+    /**
+     * Reads up to {@code max} committed records in ring order into {@code sink}; returns how many slots it consumed.
+     * Stops at the first slot not yet committed. A slot reserved but left uncommitted for longer than the abandon
+     * timeout (its writer died mid-record) is skipped and counted, so one killed process cannot stop the channel.
+     */
+    public int drain(final EventSink sink, final int max) {
+        synchronized (readLock) {
+            int consumed = 0;
+            while (consumed < max) {
+                final long commit = ring.commitAcquire(readPos);
+                if (commit == readPos + 1) {
+                    final int used = ring.copySlot(readPos, slot);
+                    ring.release(readPos);
+                    advance();
+                    deliver(sink, used);
+                } else if (commit == readPos + ring.slotCount()) {
+                    advance(); // consumed before a restart that came before the cursor was stored
+                } else if (commit == readPos && abandonedWriter()) {
+                    if (ring.abandon(readPos)) {
+                        abandoned.incrementAndGet();
+                        LOG.warn("probe channel {}: skipped record {} that a writer reserved and never committed",
+                                ring.path(), readPos);
+                        advance();
+                    }
+                    continue;
+                } else {
+                    break;
+                }
+                consumed++;
+            }
+            return consumed;
+        }
+    }
+
+    private void advance() {
+        readPos++;
+        stalledSince = -1;
+        reservedSeenAt = -1;
+        ring.readCursor(readPos);
+    }
+
+    /**
+     * Whether the slot at readPos was reserved by a writer that has not committed it for longer than the abandon
+     * timeout. The write cursor is looked at only once the slot has been uncommitted for that long, because
+     * reading it on every poll would pull its cache line away from the writers, who CAS it on every call.
+     */
+    private boolean abandonedWriter() {
+        final long now = System.nanoTime();
+        final long timeout = config.abandonTimeout().toNanos();
+        if (stalledSince < 0) {
+            stalledSince = now;
+            return false;
+        }
+        if (now - stalledSince < timeout) {
+            return false;
+        }
+        if (reservedSeenAt < 0) {
+            if (ring.writeCursor() > readPos) {
+                reservedSeenAt = now; // reserved some time before now: abandoned if still open a timeout later
+            } else {
+                stalledSince = now; // just an idle ring
+            }
+            return false;
+        }
+        return now - reservedSeenAt > timeout;
+    }
+
+    private void deliver(final EventSink sink, final int used) {
+        final SpecificRecord event;
+        try {
+            event = decoder.decode(slot, used);
+        } catch (final RuntimeException e) {
+            // MalformedRecordException, or a value the schemas refuse: either way the slot cannot become an event
+            malformed.incrementAndGet();
+            LOG.warn("probe channel {}: skipped a malformed record: {}", ring.path(), e.toString());
+            return;
+        }
+        if (RecordDecoder.truncated(slot)) {
+            truncated.incrementAndGet();
+        }
+        recordsRead.incrementAndGet();
+        try {
+            sink.accept(event);
+        } catch (final RuntimeException e) {
+            sinkFailures.incrementAndGet();
+            LOG.error("probe channel {}: the event sink refused a {}", ring.path(), event.getSchema().getName(), e);
+        }
+    }
+
+    public ProbeCounters counters() {
+        return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(), abandoned.get(),
+                sinkFailures.get());
+    }
+
+    /**
+     * Stops the reader thread, if any, after it delivered every record committed so far, and lets another reader
+     * open the ring. Records still being written stay in the ring for the next reader.
+     */
+    @Override
+    public void close() {
+        final Thread t;
+        synchronized (this) {
+            t = reader;
+            running = false;
+        }
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            ring.close();
+        } catch (final IOException e) {
+            LOG.warn("probe channel {}: could not release the reader lock", ring.path(), e);
+        }
+    }
+}

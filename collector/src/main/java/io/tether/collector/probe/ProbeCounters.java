@@ -1,0 +1,15 @@
+package io.tether.collector.probe;
+
+/**
+ * A snapshot of what a probe channel has seen since it was opened (droppedByProbe: since the ring file was created).
+ *
+ * @param recordsRead     records decoded and handed to the sink
+ * @param droppedByProbe  records probes could not write because the ring was full (from the ring header)
+ * @param truncated       records whose path or argv was cut to fit a slot (still delivered)
+ * @param malformed       slots skipped because their content could not be decoded
+ * @param abandoned       slots skipped because a writer reserved them and never committed (e.g. it was killed)
+ * @param sinkFailures    records the sink refused with an exception
+ */
+public record ProbeCounters(long recordsRead, long droppedByProbe, long truncated, long malformed, long abandoned,
+                            long sinkFailures) {
+}

@@ -1,0 +1,294 @@
+package io.tether.collector.probe.internals;
+
+import io.tether.collector.probe.IpText;
+import io.tether.collector.probe.OpenFlags;
+import io.tether.collector.probe.ProcessStartTime;
+import io.tether.schemas.event.AcceptEvent;
+import io.tether.schemas.event.CaptureSource;
+import io.tether.schemas.event.ConnectEvent;
+import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.event.ExecEvent;
+import io.tether.schemas.event.ExitEvent;
+import io.tether.schemas.event.ForkEvent;
+import io.tether.schemas.event.OpenEvent;
+import io.tether.schemas.event.Protocol;
+import io.tether.schemas.event.SocketAddress;
+import io.tether.schemas.identity.ProgramIdentity;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Turns one slot's bytes (layout in {@link RingLayout}) into the generated Avro event, header filled except
+ * sequence and collectorRun (the sink assigns them). Every length is checked against the slot: the bytes come from
+ * other processes, so a bad record raises {@link MalformedRecordException} instead of reading garbage.
+ */
+public final class RecordDecoder {
+    private final String hostId;
+    private final ProcessStartTime startTime;
+
+    public RecordDecoder(final String hostId, final ProcessStartTime startTime) {
+        this.hostId = hostId;
+        this.startTime = startTime;
+    }
+
+    /** Thrown for a slot whose content does not follow the layout. */
+    public static final class MalformedRecordException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRecordException(final String message) {
+            super(message);
+        }
+    }
+
+    public static boolean truncated(final byte[] slot) {
+        return (ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN).getShort(RingLayout.SLOT_FLAGS)
+                & RingLayout.FLAG_TRUNCATED) != 0;
+    }
+
+    public SpecificRecord decode(final byte[] slot, final int used) {
+        if (used < RingLayout.SLOT_HEADER_SIZE) {
+            throw new MalformedRecordException("slot shorter than its header");
+        }
+        final ByteBuffer b = ByteBuffer.wrap(slot, 0, used).order(ByteOrder.LITTLE_ENDIAN);
+        final int type = b.getShort(RingLayout.SLOT_TYPE) & 0xffff;
+        final int flags = b.getShort(RingLayout.SLOT_FLAGS) & 0xffff;
+        final int length = b.getInt(RingLayout.SLOT_LENGTH);
+        if (length < 0 || RingLayout.SLOT_HEADER_SIZE + length > used) {
+            throw new MalformedRecordException("record length " + length + " exceeds its slot");
+        }
+        final EventHeader header = EventHeader.newBuilder()
+                .setHostId(hostId)
+                .setPid(b.getInt(RingLayout.SLOT_PID))
+                .setPpid(b.getInt(RingLayout.SLOT_PPID))
+                .setUid(b.getInt(RingLayout.SLOT_UID))
+                .setStartTime(startTime.epochMicros(b.getLong(RingLayout.SLOT_START_TICKS)))
+                .setTimeMicros(b.getLong(RingLayout.SLOT_TIME_MICROS))
+                .setSource(CaptureSource.PROBE)
+                .setSequence(0L)
+                .setCollectorRun("")
+                .build();
+        final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, length);
+        return switch (type) {
+            case RingLayout.REC_EXEC -> exec(header, body);
+            case RingLayout.REC_FORK -> fork(header, body);
+            case RingLayout.REC_EXIT -> exit(header, body, flags);
+            case RingLayout.REC_OPEN -> open(header, body);
+            case RingLayout.REC_CONNECT -> connect(header, body);
+            case RingLayout.REC_ACCEPT -> accept(header, body);
+            default -> throw new MalformedRecordException("unknown record type " + type);
+        };
+    }
+
+    private ExecEvent exec(final EventHeader header, final Body body) {
+        body.need(RingLayout.EXEC_FIXED);
+        body.int32(); // argc of the process: more than argv_count when the slot cut the command line
+        final int argvCount = body.int32();
+        final int exeLen = body.int32();
+        final int cwdLen = body.int32();
+        final int argvLen = body.int32();
+        final String exe = body.string(exeLen);
+        final String cwd = body.string(cwdLen);
+        final byte[] argvBytes = body.bytes(argvLen);
+        final List<String> argv = new ArrayList<>(Math.max(0, argvCount));
+        int start = 0;
+        for (int i = 0; i < argvLen && argv.size() < argvCount; i++) {
+            if (argvBytes[i] == 0) {
+                argv.add(new String(argvBytes, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (argv.size() != argvCount) {
+            throw new MalformedRecordException("exec record announces " + argvCount + " arguments, holds " + argv.size());
+        }
+        final String executable = exe.isEmpty() && !argv.isEmpty() ? argv.get(0) : exe;
+        final String workDir = cwd.isEmpty() ? null : cwd;
+        return ExecEvent.newBuilder()
+                .setHeader(header)
+                .setExecutable(executable)
+                .setArgv(argv)
+                .setCwd(workDir)
+                .setProgram(ProgramIdentity.of(executable, argv, workDir))
+                .build();
+    }
+
+    private ForkEvent fork(final EventHeader header, final Body body) {
+        body.need(RingLayout.FORK_SIZE);
+        final int parentPid = body.int32();
+        body.int32();
+        final long parentStartTicks = body.int64();
+        return ForkEvent.newBuilder()
+                .setHeader(header)
+                .setParentPid(parentPid)
+                .setParentStartTime(startTime.epochMicros(parentStartTicks))
+                .build();
+    }
+
+    private static ExitEvent exit(final EventHeader header, final Body body, final int flags) {
+        body.need(RingLayout.EXIT_SIZE);
+        final int code = body.int32();
+        return ExitEvent.newBuilder()
+                .setHeader(header)
+                .setExitCode((flags & RingLayout.FLAG_EXIT_CODE_UNKNOWN) != 0 ? null : code & 0xff)
+                .build();
+    }
+
+    private static OpenEvent open(final EventHeader header, final Body body) {
+        body.need(RingLayout.OPEN_FIXED);
+        final int flags = body.int32();
+        final int result = body.int32();
+        final int pathLen = body.int32();
+        body.int32();
+        final String path = normalise(body.string(pathLen));
+        return OpenEvent.newBuilder()
+                .setHeader(header)
+                .setPath(path)
+                .setFlags(flags)
+                .setMode(OpenFlags.accessMode(flags))
+                .setCount(1)
+                .setSucceeded(result >= 0)
+                .build();
+    }
+
+    /** Lexical normalisation ("/a/./b/../c" → "/a/c"); the probe only made the path absolute. */
+    private static String normalise(final String path) {
+        if (!path.startsWith("/")) {
+            return path;
+        }
+        try {
+            return Path.of(path).normalize().toString();
+        } catch (final InvalidPathException e) {
+            return path;
+        }
+    }
+
+    private static ConnectEvent connect(final EventHeader header, final Body body) {
+        final Socket s = socket(body);
+        return ConnectEvent.newBuilder()
+                .setHeader(header)
+                .setProtocol(s.protocol)
+                .setLocal(s.local)
+                .setRemote(s.remote)
+                .setError(s.error)
+                .build();
+    }
+
+    private static AcceptEvent accept(final EventHeader header, final Body body) {
+        final Socket s = socket(body);
+        return AcceptEvent.newBuilder()
+                .setHeader(header)
+                .setProtocol(s.protocol)
+                .setLocal(s.local)
+                .setRemote(s.remote)
+                .build();
+    }
+
+    private record Socket(int error, Protocol protocol, SocketAddress local, SocketAddress remote) {
+    }
+
+    private record RawAddr(int family, int port, int pathLen, byte[] ip) {
+    }
+
+    private static Socket socket(final Body body) {
+        body.need(RingLayout.SOCKET_FIXED);
+        final int error = body.int32();
+        final int protocolCode = body.uint16();
+        body.uint16();
+        final RawAddr local = rawAddr(body);
+        final RawAddr remote = rawAddr(body);
+        final byte[] localPath = body.bytes(local.pathLen);
+        final byte[] remotePath = body.bytes(remote.pathLen);
+        final Protocol[] protocols = Protocol.values();
+        final Protocol protocol = protocolCode < protocols.length ? protocols[protocolCode] : Protocol.OTHER;
+        return new Socket(error, protocol, address(local, localPath), address(remote, remotePath));
+    }
+
+    private static RawAddr rawAddr(final Body body) {
+        final int family = body.uint16();
+        final int port = body.uint16();
+        final int pathLen = body.uint16();
+        body.uint16();
+        return new RawAddr(family, port, pathLen, body.bytes(16));
+    }
+
+    private static SocketAddress address(final RawAddr a, final byte[] path) {
+        final SocketAddress.Builder out = SocketAddress.newBuilder().setIp(null).setPort(0).setPath(null);
+        switch (a.family) {
+            case RingLayout.AF_INET -> out.setIp(IpText.format(Arrays.copyOf(a.ip, 4))).setPort(a.port);
+            case RingLayout.AF_INET6 -> out.setIp(IpText.format(a.ip)).setPort(a.port);
+            case RingLayout.AF_UNIX -> out.setPath(unixPath(path));
+            default -> {
+                // unknown end (getsockname failed): no address
+            }
+        }
+        return out.build();
+    }
+
+    /** Abstract socket names start with a NUL byte: written with a leading '@' like ss(8) and /proc/net/unix. */
+    private static String unixPath(final byte[] path) {
+        if (path.length > 0 && path[0] == 0) {
+            return "@" + new String(path, 1, path.length - 1, StandardCharsets.UTF_8);
+        }
+        return new String(path, StandardCharsets.UTF_8);
+    }
+
+    /** A bounds-checked cursor over a record body. */
+    private static final class Body {
+        private final ByteBuffer b;
+        private final int end;
+        private int pos;
+
+        Body(final ByteBuffer b, final int start, final int length) {
+            this.b = b;
+            this.pos = start;
+            this.end = start + length;
+        }
+
+        void need(final int n) {
+            if (n < 0 || pos + n > end) {
+                throw new MalformedRecordException("record body too short: needs " + n + " bytes at " + pos
+                        + ", ends at " + end);
+            }
+        }
+
+        int int32() {
+            need(4);
+            final int v = b.getInt(pos);
+            pos += 4;
+            return v;
+        }
+
+        int uint16() {
+            need(2);
+            final int v = b.getShort(pos) & 0xffff;
+            pos += 2;
+            return v;
+        }
+
+        long int64() {
+            need(8);
+            final long v = b.getLong(pos);
+            pos += 8;
+            return v;
+        }
+
+        byte[] bytes(final int n) {
+            need(n);
+            final byte[] out = new byte[n];
+            b.get(pos, out, 0, n);
+            pos += n;
+            return out;
+        }
+
+        String string(final int n) {
+            return new String(bytes(n), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.tether.collector.probe.internals;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The mapped ring file (layout in {@link RingLayout}) and the atomic accesses the protocol needs. Probes in other
+ * processes write the same memory concurrently, so every shared word is read with acquire and written with release
+ * or CAS semantics through a byte-buffer view VarHandle (aligned 8-byte accesses on a direct buffer are atomic).
+ */
+public final class RingFile implements AutoCloseable {
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final Path path;
+    private final MappedByteBuffer buffer;
+    private final int slotSize;
+    private final int slotCount;
+    private final boolean resumed;
+    private final FileChannel lockChannel;
+
+    private RingFile(final Path path, final MappedByteBuffer buffer, final boolean resumed,
+                     final FileChannel lockChannel) {
+        this.path = path;
+        this.lockChannel = lockChannel;
+        this.buffer = buffer;
+        this.slotSize = buffer.getInt(RingLayout.OFF_SLOT_SIZE);
+        this.slotCount = buffer.getInt(RingLayout.OFF_SLOT_COUNT);
+        this.resumed = resumed;
+    }
+
+    /**
+     * Maps the ring at {@code path}. An existing file with this layout version and geometry is resumed (a restarted
+     * collector goes on reading where the last one stopped, and probes that mapped it keep working); anything else is
+     * replaced by a fresh file built aside and renamed into place, never rewritten in place, since shrinking a file
+     * that probes have mapped would crash them.
+     */
+    public static RingFile openOrCreate(final Path path, final String hostId, final int slotSize, final int slotCount)
+            throws IOException {
+        final Path absolute = path.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        final FileChannel lock = lockReader(absolute);
+        try {
+            return openOrCreateLocked(absolute, hostId, slotSize, slotCount, lock);
+        } catch (final IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One reader per ring: two would each free slots the other has not read. The lock is on a side file, taken
+     * before the ring is inspected or replaced, and released by {@link #close()} (or by the process ending).
+     */
+    private static FileChannel lockReader(final Path ring) throws IOException {
+        final Path lockFile = ring.resolveSibling(ring.getFileName() + ".lock");
+        final FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            if (ch.tryLock() != null) {
+                return ch;
+            }
+        } catch (final OverlappingFileLockException e) {
+            // held by this JVM
+        }
+        ch.close();
+        throw new IOException("probe channel " + ring + " is already being read by another collector (" + lockFile
+                + " is locked)");
+    }
+
+    private static RingFile openOrCreateLocked(final Path absolute, final String hostId, final int slotSize,
+                                               final int slotCount, final FileChannel lock) throws IOException {
+        if (Files.isRegularFile(absolute) && Files.size(absolute) == RingLayout.fileSize(slotSize, slotCount)) {
+            final MappedByteBuffer existing = map(absolute);
+            if (existing.getLong(RingLayout.OFF_MAGIC) == RingLayout.MAGIC
+                    && existing.getInt(RingLayout.OFF_VERSION) == RingLayout.VERSION
+                    && existing.getInt(RingLayout.OFF_HEADER_SIZE) == RingLayout.HEADER_SIZE
+                    && existing.getInt(RingLayout.OFF_SLOT_SIZE) == slotSize
+                    && existing.getInt(RingLayout.OFF_SLOT_COUNT) == slotCount) {
+                return new RingFile(absolute, existing, true, lock);
+            }
+        }
+        final Path dir = absolute.getParent();
+        final Path tmp = dir.resolve(absolute.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE)) {
+                ch.truncate(0);
+                ch.position(RingLayout.fileSize(slotSize, slotCount) - 1);
+                ch.write(java.nio.ByteBuffer.wrap(new byte[1]));
+            }
+            // probes run as any user: they all need to write their records
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-rw-rw-"));
+            final MappedByteBuffer fresh = map(tmp);
+            initialise(fresh, hostId, slotSize, slotCount);
+            try {
+                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (final AtomicMoveNotSupportedException e) {
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return new RingFile(absolute, fresh, false, lock);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static MappedByteBuffer map(final Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            final MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
+            b.order(ByteOrder.LITTLE_ENDIAN);
+            return b;
+        }
+    }
+
+    private static void initialise(final MappedByteBuffer b, final String hostId, final int slotSize,
+                                   final int slotCount) {
+        b.putInt(RingLayout.OFF_VERSION, RingLayout.VERSION);
+        b.putInt(RingLayout.OFF_HEADER_SIZE, RingLayout.HEADER_SIZE);
+        b.putInt(RingLayout.OFF_SLOT_SIZE, slotSize);
+        b.putInt(RingLayout.OFF_SLOT_COUNT, slotCount);
+        b.putLong(RingLayout.OFF_CREATED_MICROS, System.currentTimeMillis() * 1000L);
+        final byte[] host = hostId.getBytes(StandardCharsets.UTF_8);
+        b.put(RingLayout.OFF_HOST_ID, host, 0, Math.min(host.length, RingLayout.HOST_ID_BYTES - 1));
+        for (long pos = 0; pos < slotCount; pos++) {
+            b.putLong(slotOffset(pos, slotSize, slotCount - 1), pos);
+        }
+        // the magic last: a header with a magic is a complete header
+        LONG.setRelease(b, RingLayout.OFF_MAGIC, RingLayout.MAGIC);
+    }
+
+    private static int slotOffset(final long pos, final int slotSize, final long mask) {
+        return RingLayout.HEADER_SIZE + (int) (pos & mask) * slotSize;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public boolean resumed() {
+        return resumed;
+    }
+
+    public int slotSize() {
+        return slotSize;
+    }
+
+    public int slotCount() {
+        return slotCount;
+    }
+
+    public int slotOffset(final long pos) {
+        return slotOffset(pos, slotSize, slotCount - 1);
+    }
+
+    public long commitAcquire(final long pos) {
+        return (long) LONG.getAcquire(buffer, slotOffset(pos));
+    }
+
+    /** Frees the slot of {@code pos} for the writer of the next lap. */
+    public void release(final long pos) {
+        LONG.setRelease(buffer, slotOffset(pos), pos + slotCount);
+    }
+
+    /** Frees a reserved slot whose writer never committed; false if the writer committed after all. */
+    public boolean abandon(final long pos) {
+        return LONG.compareAndSet(buffer, slotOffset(pos), pos, pos + slotCount);
+    }
+
+    public long writeCursor() {
+        return (long) LONG.getAcquire(buffer, RingLayout.OFF_WRITE_CURSOR);
+    }
+
+    public long readCursor() {
+        return (long) LONG.getAcquire(buffer, RingLayout.OFF_READ_CURSOR);
+    }
+
+    public void readCursor(final long pos) {
+        LONG.setRelease(buffer, RingLayout.OFF_READ_CURSOR, pos);
+    }
+
+    public long dropped() {
+        return (long) LONG.getAcquire(buffer, RingLayout.OFF_DROPPED);
+    }
+
+    /**
+     * Copies the used part of one committed slot (header and body) out of the ring, so the slot can be freed before
+     * the record is decoded; returns the bytes copied.
+     */
+    public int copySlot(final long pos, final byte[] into) {
+        final int off = slotOffset(pos);
+        final int length = buffer.getInt(off + RingLayout.SLOT_LENGTH);
+        final int used = length < 0 || length > slotSize - RingLayout.SLOT_HEADER_SIZE
+                ? slotSize : RingLayout.SLOT_HEADER_SIZE + length;
+        buffer.get(off, into, 0, used);
+        return used;
+    }
+
+    /** Releases the reader lock; the mapping stays valid until garbage collected (Java cannot unmap eagerly). */
+    @Override
+    public void close() throws IOException {
+        lockChannel.close();
+    }
+}

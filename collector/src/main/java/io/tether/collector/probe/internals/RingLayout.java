@@ -1,0 +1,75 @@
+package io.tether.collector.probe.internals;
+
+/**
+ * Byte layout of the probe's shared-memory ring file, the Java twin of {@code collector/src/main/c/tether_ring.h}
+ * (which documents the protocol in full). Change both together and bump {@link #VERSION}: a probe refuses a file
+ * whose magic or version it does not know, so a mismatch costs events, never a crash.
+ */
+public final class RingLayout {
+    /** "TETHRING" read as a little-endian long. */
+    public static final long MAGIC = 0x474E495248544554L;
+    public static final int VERSION = 1;
+
+    public static final int HEADER_SIZE = 4096;
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_VERSION = 8;
+    public static final int OFF_HEADER_SIZE = 12;
+    public static final int OFF_SLOT_SIZE = 16;
+    public static final int OFF_SLOT_COUNT = 20;
+    public static final int OFF_CREATED_MICROS = 24;
+    public static final int OFF_HOST_ID = 32;
+    public static final int HOST_ID_BYTES = 64;
+    /** Writers CAS this to reserve a position; own cache line. */
+    public static final int OFF_WRITE_CURSOR = 128;
+    /** Records probes could not write (ring full); own cache line. */
+    public static final int OFF_DROPPED = 192;
+    /** Next position the collector reads; lets a restarted collector resume. */
+    public static final int OFF_READ_CURSOR = 256;
+
+    public static final int MIN_SLOT_SIZE = 256;
+    public static final int MAX_SLOT_SIZE = 65536;
+
+    // slot header
+    public static final int SLOT_HEADER_SIZE = 48;
+    public static final int SLOT_COMMIT = 0;
+    public static final int SLOT_TYPE = 8;
+    public static final int SLOT_FLAGS = 10;
+    public static final int SLOT_LENGTH = 12;
+    public static final int SLOT_PID = 16;
+    public static final int SLOT_PPID = 20;
+    public static final int SLOT_UID = 24;
+    public static final int SLOT_TID = 28;
+    public static final int SLOT_START_TICKS = 32;
+    public static final int SLOT_TIME_MICROS = 40;
+
+    // record types
+    public static final int REC_EXEC = 1;
+    public static final int REC_FORK = 2;
+    public static final int REC_EXIT = 3;
+    public static final int REC_OPEN = 4;
+    public static final int REC_CONNECT = 5;
+    public static final int REC_ACCEPT = 6;
+
+    // flags
+    public static final int FLAG_TRUNCATED = 0x1;
+    public static final int FLAG_EXIT_CODE_UNKNOWN = 0x2;
+
+    // bodies (offsets relative to the body start)
+    public static final int EXEC_FIXED = 20; // argc, argv_count, exe_len, cwd_len, argv_len
+    public static final int FORK_SIZE = 16;  // parent_pid, pad, parent_start_ticks
+    public static final int EXIT_SIZE = 8;   // code, kind
+    public static final int OPEN_FIXED = 16; // flags, result, path_len, pad
+    public static final int ADDR_SIZE = 24;  // family u16, port u16, path_len u16, pad u16, ip[16]
+    public static final int SOCKET_FIXED = 56; // error i32, protocol u16, pad u16, local addr, remote addr
+
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+
+    private RingLayout() {
+    }
+
+    public static long fileSize(final int slotSize, final int slotCount) {
+        return HEADER_SIZE + (long) slotSize * slotCount;
+    }
+}

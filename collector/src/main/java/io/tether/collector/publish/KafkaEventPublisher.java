@@ -1,0 +1,119 @@
+package io.tether.collector.publish;
+
+import io.tether.schemas.topic.EventType;
+import io.tether.collector.publish.internals.Spool;
+import org.apache.avro.specific.SpecificRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The collector's {@link EventSink}: publishes events to Kafka, one topic per event type, keyed by
+ * {@code hostId|pid} with the event time as record timestamp, through an idempotent {@code acks=all} producer
+ * (lz4-compressed batches). It stamps every event with this run's id and a per-run sequence number, folds
+ * repeated identical opens into one event with a count, and writes every event to a local spool before sending
+ * it, so neither a Kafka outage nor a killed collector loses what was accepted: unacknowledged records are resent
+ * in order when Kafka is back, or by the next run (see {@link Spool} for the format and the policy when full).
+ *
+ * <p>{@link #accept} only enqueues (it blocks only while the sender thread is a full queue behind). The sink owns
+ * an accepted event: it sets its header's sequence and collectorRun and may change its {@code count}.
+ */
+public final class KafkaEventPublisher implements EventSink, AutoCloseable {
+    private final PublisherConfig config;
+    private final BlockingQueue<SpecificRecord> queue;
+    private final CollectorMetrics metrics;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Sender sender;
+    private final Thread thread;
+    private final long recovered;
+
+    private KafkaEventPublisher(final PublisherConfig config, final SchemaIds schemaIds, final CollectorMetrics metrics)
+            throws IOException {
+        this.config = config;
+        this.metrics = metrics;
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        final Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), 8L << 20, 1 << 16);
+        this.recovered = spool.recoveredRecords();
+        this.sender = new Sender(config, queue, spool, schemaIds, metrics, running);
+        this.thread = new Thread(sender, "tether-publisher-" + config.hostId());
+        thread.setDaemon(false);
+        thread.start();
+    }
+
+    /**
+     * Opens the spool (resending what a previous run left in it) and starts the sender thread. Does not need
+     * Kafka or the registry to be reachable.
+     *
+     * @throws UncheckedIOException when the spool directory cannot be used
+     */
+    public static KafkaEventPublisher start(final PublisherConfig config, final SchemaIds schemaIds,
+                                            final CollectorMetrics metrics) {
+        try {
+            return new KafkaEventPublisher(config, schemaIds, metrics);
+        } catch (final IOException e) {
+            throw new UncheckedIOException("cannot use spool directory " + config.spoolDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void accept(final SpecificRecord event) {
+        if (event == null) {
+            throw new IllegalArgumentException("event must not be null");
+        }
+        EventType.of(event); // reject foreign records here, in the caller's thread, not in the sender
+        if (!running.get()) {
+            throw new IllegalStateException("the publisher of host " + config.hostId() + " is stopped");
+        }
+        metrics.seen.increment();
+        try {
+            while (!queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
+                if (!running.get()) {
+                    throw new IllegalStateException("the publisher of host " + config.hostId() + " is stopped");
+                }
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing an event to the publisher", e);
+        }
+    }
+
+    /** Records the previous run left in the spool (resent by this run). */
+    public long recoveredFromSpool() {
+        return recovered;
+    }
+
+    public CollectorMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Waits until everything accepted so far has been acknowledged by Kafka (coalescing windows included).
+     * For tests and orderly hand-overs; returns false on timeout.
+     */
+    public boolean awaitDelivered(final Duration timeout) throws InterruptedException {
+        return sender.awaitIdle(timeout);
+    }
+
+    /** Whether the sender thread is still running (false after close, or after a spool disk failure). */
+    public boolean isRunning() {
+        return running.get() && thread.isAlive();
+    }
+
+    /**
+     * Stops accepting, sends what Kafka takes within a few seconds and leaves the rest in the spool for the next run.
+     */
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

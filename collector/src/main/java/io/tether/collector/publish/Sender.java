@@ -1,0 +1,427 @@
+package io.tether.collector.publish;
+
+import io.tether.collector.publish.internals.BodyEncoder;
+import io.tether.collector.publish.internals.OpenCoalescer;
+import io.tether.collector.publish.internals.Spool;
+import io.tether.collector.publish.internals.SpoolCursor;
+import io.tether.collector.publish.internals.SpoolSegment;
+import io.tether.collector.publish.internals.SpoolTags;
+import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.topic.EventType;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The publisher's one sender thread: takes events from the queue, coalesces opens, stamps run and sequence,
+ * appends each to the spool and hands it to the Kafka producer — straight from memory while Kafka keeps up, from
+ * the spool files after an outage or at start-up (records a previous run left). Producer callbacks acknowledge
+ * records in the spool; a failed send switches to back-off, after which the sender re-reads the spool from the
+ * oldest unacknowledged record with a fresh producer.
+ */
+final class Sender implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
+    private static final int DRAIN_BATCH = 8192;
+    private static final int REPLAY_SLICE = 20_000;
+    private static final long MAX_INFLIGHT = 200_000;
+    private static final long SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long SEAL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final PublisherConfig config;
+    private final BlockingQueue<SpecificRecord> queue;
+    private final Spool spool;
+    private final SchemaIds schemaIds;
+    private final CollectorMetrics metrics;
+    private final AtomicBoolean running;
+    private final OpenCoalescer coalescer;
+    private final BodyEncoder encoder = new BodyEncoder();
+    private final Map<EventType, String> topics = new EnumMap<>(EventType.class);
+    private final Map<EventType, Schema> schemas = new EnumMap<>(EventType.class);
+    private final Map<EventType, Integer> schemaIdCache = new EnumMap<>(EventType.class);
+    private final Map<Integer, byte[]> keys = new HashMap<>();
+    private final List<SpecificRecord> batch = new ArrayList<>(DRAIN_BATCH);
+    private final Consumer<SpecificRecord> persist = this::persist;
+    private final AtomicLong inflight = new AtomicLong();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final Object drained = new Object();
+
+    private Producer<byte[], byte[]> producer;
+    private long sequence;
+    private long nextToSend;
+    private boolean sending = true;
+    private long retryAt;
+    private long backoff = MIN_BACKOFF_NANOS;
+    private SpoolCursor cursor;
+    private long lastSync;
+    private long lastSealIdle;
+    private long lastLog;
+    private volatile Throwable lastFailure;
+
+    Sender(final PublisherConfig config, final BlockingQueue<SpecificRecord> queue, final Spool spool,
+           final SchemaIds schemaIds, final CollectorMetrics metrics, final AtomicBoolean running) {
+        this.config = config;
+        this.queue = queue;
+        this.spool = spool;
+        this.schemaIds = schemaIds;
+        this.metrics = metrics;
+        this.running = running;
+        this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos());
+        for (final EventType type : EventType.values()) {
+            topics.put(type, config.topic(type.defaultTopic()));
+            schemas.put(type, SpecificData.get().getSchema(type.recordClass()));
+        }
+        // a previous run's unacknowledged records go first, in order
+        this.nextToSend = spool.firstUnacked();
+        this.producer = newProducer();
+        final long now = System.nanoTime();
+        lastSync = now;
+        lastSealIdle = now;
+        lastLog = now;
+    }
+
+    private Producer<byte[], byte[]> newProducer() {
+        final Map<String, Object> props = new HashMap<>();
+        props.put("enable.idempotence", true);
+        props.put("acks", "all");
+        props.put("max.in.flight.requests.per.connection", 5);
+        props.put("linger.ms", 20);
+        props.put("batch.size", 256 * 1024);
+        props.put("buffer.memory", 64L << 20);
+        props.put("compression.type", "lz4");
+        // a down broker must not stall the sender for long: the spool holds what cannot be sent
+        props.put("max.block.ms", 2_000);
+        props.put("request.timeout.ms", 10_000);
+        props.put("delivery.timeout.ms", 30_000);
+        props.put("client.id", "tether-collector-" + config.hostId());
+        props.putAll(config.producerConfigs());
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running.get() || !queue.isEmpty()) {
+                loopOnce();
+            }
+            coalescer.releaseAll(persist);
+            spool.flush();
+            finishSending();
+        } catch (final IOException | java.io.UncheckedIOException e) {
+            // the spool's disk failed: nothing can be kept any more, say so loudly
+            LOG.error("collector spool failed; stopping the publisher: {}", e.toString(), e);
+        } catch (final RuntimeException e) {
+            LOG.error("collector publisher failed: {}", e.toString(), e);
+        } finally {
+            running.set(false);
+            closeQuietly();
+        }
+    }
+
+    private void loopOnce() throws IOException {
+        batch.clear();
+        if (queue.drainTo(batch, DRAIN_BATCH) == 0) {
+            try {
+                final SpecificRecord one = queue.poll(20, TimeUnit.MILLISECONDS);
+                if (one != null) {
+                    batch.add(one);
+                }
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.set(false);
+            }
+        }
+        final long now = System.nanoTime();
+        for (final SpecificRecord event : batch) {
+            coalescer.offer(EventType.of(event), event, now, persist);
+        }
+        coalescer.expire(now, persist);
+        metrics.coalesced.set(coalescer.coalesced());
+        spool.flush();
+        handleFailure(now);
+        if (sending && nextToSend < spool.nextIndex()) {
+            catchUp();
+        }
+        housekeeping(now);
+    }
+
+    /** Stamps, spools and (if Kafka keeps up) sends one event. */
+    private void persist(final SpecificRecord event) {
+        final EventType type = EventType.of(event);
+        final EventHeader header = type.header(event);
+        header.setCollectorRun(config.collectorRun());
+        header.setSequence(sequence++);
+        final long timestamp = header.getTimeMicros() / 1000;
+        try {
+            encoder.encode(type, event);
+            final long index = spool.append(SpoolTags.tagOf(type), header.getPid(), timestamp, encoder.bytes(), encoder.length());
+            if (index < 0) {
+                metrics.droppedSpoolFull.increment();
+                if (metrics.droppedSpoolFull.sum() == 1) {
+                    LOG.warn("collector spool is full ({} bytes): refusing new events until Kafka takes the backlog; "
+                            + "refused events leave gaps in the sequence numbers of run {}", spool.bytes(),
+                            config.collectorRun());
+                }
+                return;
+            }
+            if (sending && index == nextToSend && inflight.get() < MAX_INFLIGHT) {
+                if (send(type, header.getPid(), timestamp, encoder.bytes(), encoder.length(),
+                        spool.activeSegment(), (int) (index - spool.activeSegment().firstIndex))) {
+                    nextToSend++;
+                    return;
+                }
+            }
+            metrics.spooled.increment();
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Hands one record to the producer; false (and back-off) when Kafka or the registry cannot take it now. */
+    private boolean send(final EventType type, final int pid, final long timestamp, final byte[] body, final int length,
+                         final SpoolSegment segment, final int local) {
+        boolean counted = false;
+        try {
+            final int schemaId = schemaId(type);
+            final byte[] value = new byte[5 + length];
+            // Confluent wire format: magic byte 0, big-endian schema id, Avro body
+            value[1] = (byte) (schemaId >>> 24);
+            value[2] = (byte) (schemaId >>> 16);
+            value[3] = (byte) (schemaId >>> 8);
+            value[4] = (byte) schemaId;
+            System.arraycopy(body, 0, value, 5, length);
+            inflight.incrementAndGet();
+            counted = true;
+            producer.send(new ProducerRecord<>(topics.get(type), null, timestamp, key(pid), value),
+                    new Ack(segment, local));
+            return true;
+        } catch (final RuntimeException e) {
+            // metadata or registry unavailable, producer buffer full for max.block.ms, producer closed
+            if (counted) {
+                inflight.decrementAndGet();
+            }
+            failure(e);
+            return false;
+        }
+    }
+
+    private int schemaId(final EventType type) {
+        final Integer cached = schemaIdCache.get(type);
+        if (cached != null) {
+            return cached;
+        }
+        final int id = schemaIds.idFor(topics.get(type), schemas.get(type));
+        schemaIdCache.put(type, id);
+        return id;
+    }
+
+    private byte[] key(final int pid) {
+        byte[] key = keys.get(pid);
+        if (key == null) {
+            if (keys.size() > 1 << 16) {
+                keys.clear();
+            }
+            key = io.tether.schemas.identity.ProcessKey.of(config.hostId(), pid).getBytes(StandardCharsets.UTF_8);
+            keys.put(pid, key);
+        }
+        return key;
+    }
+
+    private void failure(final Throwable e) {
+        lastFailure = e;
+        if (failed.compareAndSet(false, true)) {
+            metrics.sendFailures.increment();
+        }
+    }
+
+    private void handleFailure(final long now) {
+        if (failed.get() && sending) {
+            sending = false;
+            retryAt = now + backoff;
+            LOG.warn("Kafka or the schema registry unreachable ({}); spooling to {} and retrying in {} ms", describe(lastFailure),
+                    config.spoolDir(), TimeUnit.NANOSECONDS.toMillis(backoff));
+            backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+        }
+        if (!sending && now - retryAt >= 0 && inflight.get() == 0) {
+            // everything in flight has settled: resend what Kafka has not acknowledged, with a fresh producer
+            producer.close(Duration.ZERO);
+            producer = newProducer();
+            schemaIdCache.clear();
+            failed.set(false);
+            sending = true;
+            nextToSend = spool.firstUnacked();
+            closeCursor();
+        }
+    }
+
+    /** Sends spooled records from {@code nextToSend} on, a slice at a time, until caught up with the appends. */
+    private void catchUp() throws IOException {
+        if (cursor == null || cursor.index() != nextToSend) {
+            closeCursor();
+            cursor = spool.cursorAt(nextToSend);
+        }
+        int sent = 0;
+        while (sent < REPLAY_SLICE && inflight.get() < MAX_INFLIGHT && !failed.get() && cursor.next()) {
+            if (!cursor.acked()) {
+                final EventType type = SpoolTags.typeOf(cursor.type());
+                if (!send(type, cursor.pid(), cursor.timestampMillis(), cursor.body(), cursor.bodyLength(),
+                        cursor.segment(), cursor.local())) {
+                    return;
+                }
+                sent++;
+            }
+            cursor.advance();
+            nextToSend = cursor.index();
+        }
+        if (nextToSend >= spool.nextIndex()) {
+            closeCursor();
+            backoff = MIN_BACKOFF_NANOS;
+        }
+    }
+
+    private void housekeeping(final long now) throws IOException {
+        final boolean sealIdle = now - lastSealIdle >= SEAL_IDLE_NANOS;
+        if (sealIdle) {
+            lastSealIdle = now;
+        }
+        spool.deleteCompleted(sealIdle && queue.isEmpty() && inflight.get() == 0);
+        if (now - lastSync >= SYNC_NANOS) {
+            spool.sync();
+            lastSync = now;
+        }
+        metrics.spoolBytes.set(spool.bytes());
+        metrics.backlog.set(spool.nextIndex() - nextToSend + inflight.get());
+        final long logNanos = config.logInterval().toNanos();
+        if (logNanos > 0 && now - lastLog >= logNanos) {
+            lastLog = now;
+            LOG.info("collector {} run {}: {}", config.hostId(), config.collectorRun(), metrics.summary());
+        }
+        synchronized (drained) {
+            drained.notifyAll();
+        }
+    }
+
+    /** At close: give Kafka a bounded time to take the rest; what it does not take stays in the spool. */
+    private void finishSending() throws IOException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() - deadline < 0) {
+            final long now = System.nanoTime();
+            handleFailure(now);
+            if (sending && nextToSend < spool.nextIndex()) {
+                catchUp();
+            }
+            if (sending && nextToSend >= spool.nextIndex() && inflight.get() == 0) {
+                break;
+            }
+            if (!sending) {
+                break; // Kafka is down: the spool keeps the rest for the next run
+            }
+            try {
+                Thread.sleep(10);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        spool.deleteCompleted(inflight.get() == 0);
+        spool.sync();
+    }
+
+    /** Blocks until the sender has handled everything accepted before the call (or the timeout passed). */
+    boolean awaitIdle(final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drained) {
+            while (!(queue.isEmpty() && coalescer.held() == 0 && sending && nextToSend >= spool.nextIndex()
+                    && inflight.get() == 0)) {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(drained, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+        }
+        return true;
+    }
+
+    private void closeCursor() {
+        if (cursor != null) {
+            try {
+                cursor.close();
+            } catch (final IOException ignored) {
+                // a read-only handle: nothing to lose
+            }
+            cursor = null;
+        }
+    }
+
+    private void closeQuietly() {
+        closeCursor();
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (final RuntimeException e) {
+            LOG.warn("closing the Kafka producer: {}", e.toString());
+        }
+        try {
+            spool.close();
+        } catch (final IOException e) {
+            LOG.warn("closing the spool: {}", e.toString());
+        }
+        LOG.info("collector {} run {} stopped: {}", config.hostId(), config.collectorRun(), metrics.summary());
+    }
+
+    private static String describe(final Throwable e) {
+        return e == null ? "unknown" : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    /** Producer callback: acknowledges the record in the spool, or flags the failure for back-off. */
+    private final class Ack implements Callback {
+        private final SpoolSegment segment;
+        private final int local;
+
+        Ack(final SpoolSegment segment, final int local) {
+            this.segment = segment;
+            this.local = local;
+        }
+
+        @Override
+        public void onCompletion(final RecordMetadata metadata, final Exception exception) {
+            if (exception == null) {
+                segment.ack(local);
+                metrics.sent.increment();
+            } else if (exception instanceof RecordTooLargeException || exception instanceof InvalidRecordException) {
+                // Kafka will never take this record: resending would loop forever, so it is dropped — loudly
+                segment.ack(local);
+                metrics.droppedRejected.increment();
+                LOG.error("Kafka rejected an event for good ({}); it is not resent", exception.toString());
+            } else {
+                failure(exception);
+            }
+            inflight.decrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.tether.collector.cli;
+
+import io.tether.collector.support.CollectorProcess;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The collector's sub-commands as a user types them: bad input gets a clear message, 'run' is transparent. */
+class CommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyBadCollectFlagGetsAClearMessageAndNoStackTrace() {
+        assertError(List.of("--bootstrap", "b:9092", "--registry", "http://r:8081"), "Missing required option: '--host-id=H'");
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--scan-interval", "soon"),
+                "'soon' is not a duration (use e.g. 500ms, 2s, 1m, 1h or PT2S)");
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--scan-interval", "5ms"),
+                "scan interval must be 0 (off) or at least 100 ms, got 5 ms");
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--netns", "no-such-ns-x"),
+                "unknown network namespace 'no-such-ns-x' (no /run/netns/no-such-ns-x; see 'ip netns list')");
+        assertError(List.of("--host-id", "a@b", "--bootstrap", "b:9092", "--registry", "http://r:8081"),
+                "host id 'a@b' must not contain '@', '|', '/' or surrounding blanks");
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--netns", "x",
+                "--all-netns"), "--netns=NAME, --all-netns are mutually exclusive");
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--metrics-port", "70000"),
+                "metrics port must be 0..65535, got 70000");
+    }
+
+    private static void assertError(final List<String> args, final String expected) {
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new CollectCommand()).setErr(new PrintWriter(err));
+        final int code = cli.execute(args.toArray(String[]::new));
+        assertEquals(2, code, err.toString());
+        // the first line says what is wrong (the cli module's launcher prints only that line; picocli adds usage)
+        final String firstLine = err.toString().lines().findFirst().orElse("");
+        assertTrue(firstLine.contains(expected), "expected '" + expected + "', got: " + err);
+        assertFalse(err.toString().contains("\tat "), "no stack trace: " + err);
+    }
+
+    @Test
+    void withNoCollectorRunningAProbedCommandHasTheSameOutputAndExitCode() throws Exception {
+        final Path input = Files.writeString(dir.resolve("input.txt"), "line one\nline two\n");
+        final List<String> command = List.of("sh", "-c", "echo started; cat " + input + "; echo to-stderr >&2; "
+                + "echo written > " + dir.resolve("out.txt") + "; exit 7");
+        final Result direct = run(command);
+        final List<String> viaRun = new ArrayList<>(List.of("run", "--host-id", "nobody-listens",
+                "--channel-dir", dir.resolve("no-channels").toString(), "--"));
+        viaRun.addAll(command);
+        final Result probed = run(CollectorProcess.javaCommand(viaRun));
+
+        assertEquals(7, direct.code);
+        assertEquals(direct.code, probed.code, probed.stderr);
+        assertEquals(direct.stdout, probed.stdout);
+        assertTrue(probed.stderr.contains("to-stderr"), probed.stderr);
+        assertEquals("written\n", Files.readString(dir.resolve("out.txt")));
+    }
+
+    @Test
+    void aSignalToTetherRunReachesTheCommandAndItsExitStatusComesBack() throws Exception {
+        final Process run = new ProcessBuilder(CollectorProcess.javaCommand(List.of("run", "--host-id", "sig",
+                "--channel-dir", dir.toString(), "--", "sh", "-c", "echo up; exec sleep 60")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        final byte[] up = new byte[3];
+        assertEquals(3, run.getInputStream().readNBytes(up, 0, 3), "the command started");
+        run.destroy(); // SIGTERM to 'tether run'
+        assertTrue(run.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(128 + 15, run.exitValue(), "ended by SIGTERM, as the command was");
+    }
+
+    private record Result(int code, String stdout, String stderr) {
+    }
+
+    private static Result run(final List<String> command) throws Exception {
+        final Process p = new ProcessBuilder(command).start();
+        final byte[] out = p.getInputStream().readAllBytes();
+        final byte[] err = p.getErrorStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,15 @@
+# Keeps working: every INTERVAL seconds creates DIR/file-<n> and keeps it open (so both the probe and the /proc
+# scanner see it), until DIR/stop exists. Prints "ready" first and "opened <n>" at the end.
+import os
+import sys
+import time
+
+directory, interval = sys.argv[1], float(sys.argv[2])
+print("ready", flush=True)
+held = []
+n = 0
+while not os.path.exists(os.path.join(directory, "stop")):
+    held.append(open(os.path.join(directory, "file-%05d" % n), "w"))
+    n += 1
+    time.sleep(interval)
+print("opened %d" % n, flush=True)

@@ -1,0 +1,30 @@
+package io.tether.streams.topology;
+
+/**
+ * Names of the state stores that {@link MigrationSetTopology} materialises for interactive queries. They are part
+ * of the contract with the query layer, and changing one renames a changelog topic, so they are fixed here.
+ */
+public final class StoreNames {
+    /** componentId → {@link io.tether.schemas.model.MigrationSet}, the latest set of each component. */
+    public static final String MIGRATION_SETS = "migration-sets";
+    /** Versioned: componentId → MigrationSet as of a time; history retention = the evidence window. */
+    public static final String MIGRATION_SETS_HISTORY = "migration-sets-history";
+    /** {@code program@hostId} → componentId of the AP's set, for every AP in the graph (lists the known APs). */
+    public static final String AP_INDEX = "ap-index";
+    /** Versioned: ap → componentId as of a time; history retention = the evidence window. */
+    public static final String AP_INDEX_HISTORY = "ap-index-history";
+
+    /** Versioned PID → program table, keyed {@code hostId|pid} like the input topics. */
+    public static final String PROCESS_TABLE = "process-table";
+    /** The lifecycle processor's own versioned copy of the programs, keyed {@code hostId|pid}, for fork lookups. */
+    public static final String PROCESS_PROGRAMS = "process-programs";
+    /** Forks whose parent's program was not known yet, waiting for the parent's exec. */
+    public static final String PENDING_FORKS = "process-pending-forks";
+    /** Every live piece of coupling evidence (the coupling graph's source of truth, rebuilt into memory on start). */
+    public static final String GRAPH_EVIDENCE = "graph-evidence";
+    /** The ap → componentId assignment last emitted, so that restarts tombstone ids that vanished meanwhile. */
+    public static final String GRAPH_EMITTED_INDEX = "graph-emitted-index";
+
+    private StoreNames() {
+    }
+}

@@ -1,0 +1,114 @@
+package io.tether.streams.topology.internals;
+
+import io.tether.streams.topology.StoreNames;
+import java.time.Duration;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Hosts the {@link CouplingGraph} in a stream task. The graph lives in memory for speed; the state stores
+ * {@link StoreNames#GRAPH_EVIDENCE} and {@link StoreNames#GRAPH_EMITTED_INDEX} are its changelogged source of truth,
+ * read back into memory when the task starts (after a restart or a fail-over).
+ *
+ * <ul>
+ *   <li>evidence retires on stream time (punctuation every {@code expiryInterval}): evidence last seen more than
+ *       {@code window + lateness} before stream time is gone;</li>
+ *   <li>changed sets are emitted on wall-clock time every {@code emitInterval} (coalescing a busy component's
+ *       changes), after every record if the interval is zero, and after every expiry round.</li>
+ * </ul>
+ */
+public final class CouplingGraphProcessor implements Processor<String, GraphEvent, String, GraphOutput> {
+    private final long windowMicros;
+    private final long latenessMicros;
+    private final Duration expiryInterval;
+    private final Duration emitInterval;
+    private ProcessorContext<String, GraphOutput> context;
+    private CouplingGraph graph;
+
+    public CouplingGraphProcessor(final Duration window, final Duration lateness, final Duration expiryInterval,
+                                  final Duration emitInterval) {
+        this.windowMicros = window.toNanos() / 1000L;
+        this.latenessMicros = lateness.toNanos() / 1000L;
+        this.expiryInterval = expiryInterval;
+        this.emitInterval = emitInterval;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, GraphOutput> context) {
+        this.context = context;
+        final KeyValueStore<String, GraphEvent> evidence = context.getStateStore(StoreNames.GRAPH_EVIDENCE);
+        final KeyValueStore<String, String> emitted = context.getStateStore(StoreNames.GRAPH_EMITTED_INDEX);
+        graph = new CouplingGraph(windowMicros, new StoreBackedGraph(evidence, emitted));
+        try (KeyValueIterator<String, GraphEvent> it = evidence.all()) {
+            while (it.hasNext()) {
+                graph.restoreEvidence(it.next().value);
+            }
+        }
+        try (KeyValueIterator<String, String> it = emitted.all()) {
+            while (it.hasNext()) {
+                final KeyValue<String, String> kv = it.next();
+                graph.restoreEmitted(kv.key, kv.value);
+            }
+        }
+        context.schedule(expiryInterval, PunctuationType.STREAM_TIME, streamTime -> {
+            graph.expire(streamTime * 1000L - windowMicros - latenessMicros);
+            emit(graph.flush());
+        });
+        if (!emitInterval.isZero()) {
+            context.schedule(emitInterval, PunctuationType.WALL_CLOCK_TIME, now -> emit(graph.flush()));
+        }
+    }
+
+    @Override
+    public void process(final Record<String, GraphEvent> record) {
+        if (record.value() == null) {
+            return;
+        }
+        graph.apply(record.value());
+        if (emitInterval.isZero()) {
+            emit(graph.flush());
+        }
+    }
+
+    private void emit(final GraphChanges changes) {
+        for (final GraphChanges.SetChange s : changes.sets()) {
+            context.forward(new Record<>(s.componentId(), GraphOutput.set(s.set()), millis(s.timeMicros())));
+        }
+        for (final GraphChanges.IndexChange i : changes.index()) {
+            context.forward(new Record<>(i.ap(), GraphOutput.index(i.componentId()), millis(i.timeMicros())));
+        }
+    }
+
+    private static long millis(final long micros) {
+        return Math.max(0L, Math.floorDiv(micros, 1000L));
+    }
+
+    /** {@link GraphStore} over the processor's two state stores. */
+    private record StoreBackedGraph(KeyValueStore<String, GraphEvent> evidence,
+                                    KeyValueStore<String, String> emitted) implements GraphStore {
+        @Override
+        public void putEvidence(final String key, final GraphEvent value) {
+            evidence.put(key, value);
+        }
+
+        @Override
+        public void deleteEvidence(final String key) {
+            evidence.delete(key);
+        }
+
+        @Override
+        public void putEmitted(final String ap, final String componentId) {
+            emitted.put(ap, componentId);
+        }
+
+        @Override
+        public void deleteEmitted(final String ap) {
+            emitted.delete(ap);
+        }
+    }
+}

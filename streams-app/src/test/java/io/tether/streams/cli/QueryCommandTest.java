@@ -1,0 +1,85 @@
+package io.tether.streams.cli;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tether.streams.api.HttpApi;
+import io.tether.streams.query.LocalStores;
+import io.tether.streams.query.MigrationSetQueries;
+import io.tether.streams.query.QueryStores;
+import io.tether.streams.query.RemoteStores;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code tether query} with bad input, no server, and a server that cannot answer yet. */
+class QueryCommandTest {
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(final String... args) {
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final CommandLine cli = new CommandLine(new QueryCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        final int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void badInputIsRejectedBeforeAnyRequest() {
+        final Run noHost = run("nginx");
+        assertEquals(2, noHost.exit());
+        assertTrue(noHost.err().contains("expected program@hostId"), noHost.err());
+
+        final Run badTime = run("/usr/sbin/nginx@web-1", "--as-of", "last tuesday");
+        assertEquals(2, badTime.exit());
+        assertTrue(badTime.err().contains("--as-of expects an ISO-8601 time"), badTime.err());
+
+        final Run badUrl = run("/usr/sbin/nginx@web-1", "--url", "localhost:7070");
+        assertEquals(2, badUrl.exit());
+        assertTrue(badUrl.err().contains("--url expects http(s)://host:port"), badUrl.err());
+
+        final Run missing = run();
+        assertEquals(2, missing.exit());
+        assertTrue(missing.err().contains("Missing required parameter"), missing.err());
+    }
+
+    @Test
+    void anUnreachableServerIsNamed() throws Exception {
+        final int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        final Run run = run("/usr/sbin/nginx@web-1", "--url", "http://127.0.0.1:" + port);
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("cannot reach the Tether API at http://127.0.0.1:" + port), run.err());
+        assertFalse(run.err().contains("Exception"), run.err());
+    }
+
+    @Test
+    void aServerThatCannotAnswerYetSaysWhenToRetry() {
+        final QueryStores stores = new QueryStores("ap-index", "ap-index-history", "migration-sets", "migration-sets-history");
+        final LocalStores local = new LocalStores(() -> null, stores);
+        final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (HttpApi api = new HttpApi(new MigrationSetQueries(() -> null, () -> new HostInfo("127.0.0.1", 1), local,
+                 new RemoteStores(Duration.ofSeconds(1))), local, () -> null, metrics).start("127.0.0.1", 0)) {
+            final Run run = run("/usr/sbin/nginx@web-1", "--url", "http://127.0.0.1:" + api.port());
+            assertEquals(1, run.exit());
+            assertTrue(run.err().contains("not available right now: the streams app is starting (retry in 2 s)"), run.err());
+        } finally {
+            metrics.close();
+        }
+    }
+}

@@ -1,0 +1,5 @@
+package io.tether.testkit.netns;
+
+/** Exit code and combined stdout/stderr of a finished command. */
+public record CommandResult(int exitCode, String output) {
+}
