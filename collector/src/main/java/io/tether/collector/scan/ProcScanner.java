@@ -50,6 +50,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Not thread-safe: one scanner is driven by one thread.
  */
 public final class ProcScanner {
+    /** How far back the exec of a process first seen by a scan may be dated (see its use). */
+    private static final long FIRST_SIGHT_BACKDATE_MICROS = 10_000_000L;
+
     private final String hostId;
     private final Path procRoot;
     private final NetnsScope scope;
@@ -219,8 +222,11 @@ public final class ProcScanner {
             state.uid = ProcFiles.uid(dir);
             state.ppid = ppid;
             state.netns = scope.coversAll() ? netns : null;
-            // a process first seen ran its program since it started; a known one exec'd between two passes
-            final long when = sameInstance == null ? startTime : now;
+            // A process first seen ran its program since it started; a known one exec'd between two passes.
+            // A long-running process is stamped with the time we first saw it, not its start: the streams app keeps
+            // only a bounded history of the PID table in event time, and an exec dated hours back would fall
+            // outside it and leave the process's events unattributed. header.startTime still names the instance.
+            final long when = sameInstance == null ? Math.max(startTime, now - FIRST_SIGHT_BACKDATE_MICROS) : now;
             emit(ExecEvent.newBuilder()
                     .setHeader(header(state, when))
                     .setExecutable(exe)
