@@ -189,6 +189,17 @@ static void read_identity(struct identity *id) {
 }
 
 /* ---- the ring ---- */
+static int valid_header(const struct tether_ring_header *h, uint64_t file_size) {
+    return h->magic == TETHER_RING_MAGIC && h->version == TETHER_RING_VERSION && h->header_size >= sizeof *h
+           && (h->header_size % 64) == 0 && h->slot_size >= 256 && (h->slot_size & (h->slot_size - 1)) == 0
+           && h->slot_count >= 2 && (h->slot_count & (h->slot_count - 1)) == 0
+           && file_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count;
+}
+
+/* The header and the slots are mapped apart. A small mapping lands next to the libraries, inside a page table the
+ * process already has, so the header's first touch is a cheap fault; a many-MiB mapping needs page tables of its
+ * own, and on a VM a fault that must build one costs ~70 us more (bench/reports/probe.md). Only the slot that
+ * gets written then pays for a fresh page table. Never touches beyond the file's end (SIGBUS). */
 static void map_ring(const char *path) {
     const int fd = raw_open(path, O_RDWR | O_NOFOLLOW);
     if (fd < 0) {
@@ -199,24 +210,36 @@ static void map_ring(const char *path) {
         syscall(SYS_close, fd);
         return;
     }
-    /* map what the file holds, then check the header in place: never touch beyond the file's end (SIGBUS) */
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    syscall(SYS_close, fd);
-    if (map == MAP_FAILED) {
+    const long page = sysconf(_SC_PAGESIZE);
+    const size_t head_len = TETHER_RING_HEADER_SIZE;
+    struct tether_ring_header *h = mmap(NULL, head_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (h == MAP_FAILED) {
+        syscall(SYS_close, fd);
         return;
     }
-    const struct tether_ring_header *h = map;
-    if (h->magic == TETHER_RING_MAGIC && h->version == TETHER_RING_VERSION && h->header_size >= sizeof *h
-        && (h->header_size % 64) == 0 && h->slot_size >= 256 && (h->slot_size & (h->slot_size - 1)) == 0
-        && h->slot_count >= 2 && (h->slot_count & (h->slot_count - 1)) == 0
-        && (uint64_t)st.st_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count) {
-        g_slot_size = h->slot_size;
-        g_slot_mask = h->slot_count - 1;
-        g_slots = (uint8_t *)map + h->header_size;
-        g_ring = map;
-    } else {
-        munmap(map, (size_t)st.st_size);
+    if (!valid_header(h, (uint64_t)st.st_size)) {
+        munmap(h, head_len);
+        syscall(SYS_close, fd);
+        return;
     }
+    const size_t slots_len = (size_t)h->slot_size * h->slot_count;
+    void *slots;
+    if (h->header_size % (uint64_t)page == 0) {
+        slots = mmap(NULL, slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)h->header_size);
+    } else {
+        /* a header that does not end on a page boundary: one mapping of the whole ring */
+        munmap(h, head_len);
+        h = mmap(NULL, (size_t)h->header_size + slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        slots = h == MAP_FAILED ? MAP_FAILED : (uint8_t *)h + h->header_size;
+    }
+    syscall(SYS_close, fd);
+    if (slots == MAP_FAILED || h == MAP_FAILED) {
+        return;
+    }
+    g_slot_size = h->slot_size;
+    g_slot_mask = h->slot_count - 1;
+    g_slots = slots;
+    g_ring = h;
 }
 
 /* reserves the slot of one position; NULL (and a counted drop) when the ring is full */
