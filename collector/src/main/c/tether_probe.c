@@ -39,6 +39,10 @@
 #define TLS __thread __attribute__((tls_model("initial-exec")))
 #define RESERVE_ATTEMPTS 64
 #define PATH_BUF 4096
+/* Small state the constructor writes goes to .data, on the page the loader has already written (GOT, .bss head):
+ * in .bss it would land behind the socket tables on a page of its own, one more page fault per process start.
+ * Page faults are what a process start pays for most (see README: "What a process start costs"). */
+#define HOT __attribute__((section(".data")))
 
 /* ---- identity of this process instance (re-read in a fork child) ---- */
 struct identity {
@@ -48,12 +52,12 @@ struct identity {
     uint64_t start_ticks;
 };
 
-static struct tether_ring_header *g_ring;
-static uint8_t *g_slots;
-static uint32_t g_slot_size;
-static uint64_t g_slot_mask;
-static struct identity g_self;
-static int g_exit_reported;
+static struct tether_ring_header *g_ring HOT;
+static uint8_t *g_slots HOT;
+static uint32_t g_slot_size HOT;
+static uint64_t g_slot_mask HOT;
+static struct identity g_self HOT;
+static int g_exit_reported HOT;
 
 /* the caller's thread id, cached per thread (reset in a fork child, never written from a vfork child) */
 static TLS int32_t t_tid;
@@ -120,9 +124,16 @@ static int raw_open(const char *path, int flags) {
     return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, 0);
 }
 
-static int64_t now_micros(void) {
+/* Call records read the clock through the vDSO (tens of ns). Process lifecycle records (exec, fork, exit) ask the
+ * kernel instead: the first vDSO read of a process faults in libc's clock_gettime page and the two vvar pages,
+ * three page faults that cost far more than one system call (~1 us). */
+static int64_t now_micros(int lifecycle) {
     struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
+    if (lifecycle) {
+        syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
+    } else {
+        clock_gettime(CLOCK_REALTIME, &ts);
+    }
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -178,6 +189,17 @@ static void read_identity(struct identity *id) {
 }
 
 /* ---- the ring ---- */
+static int valid_header(const struct tether_ring_header *h, uint64_t file_size) {
+    return h->magic == TETHER_RING_MAGIC && h->version == TETHER_RING_VERSION && h->header_size >= sizeof *h
+           && (h->header_size % 64) == 0 && h->slot_size >= 256 && (h->slot_size & (h->slot_size - 1)) == 0
+           && h->slot_count >= 2 && (h->slot_count & (h->slot_count - 1)) == 0
+           && file_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count;
+}
+
+/* The header and the slots are mapped apart. A small mapping lands next to the libraries, inside a page table the
+ * process already has, so the header's first touch is a cheap fault; a many-MiB mapping needs page tables of its
+ * own, and on a VM a fault that must build one costs ~70 us more (bench/reports/probe.md). Only the slot that
+ * gets written then pays for a fresh page table. Never touches beyond the file's end (SIGBUS). */
 static void map_ring(const char *path) {
     const int fd = raw_open(path, O_RDWR | O_NOFOLLOW);
     if (fd < 0) {
@@ -188,24 +210,36 @@ static void map_ring(const char *path) {
         syscall(SYS_close, fd);
         return;
     }
-    /* map what the file holds, then check the header in place: never touch beyond the file's end (SIGBUS) */
-    void *map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    syscall(SYS_close, fd);
-    if (map == MAP_FAILED) {
+    const long page = sysconf(_SC_PAGESIZE);
+    const size_t head_len = TETHER_RING_HEADER_SIZE;
+    struct tether_ring_header *h = mmap(NULL, head_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (h == MAP_FAILED) {
+        syscall(SYS_close, fd);
         return;
     }
-    const struct tether_ring_header *h = map;
-    if (h->magic == TETHER_RING_MAGIC && h->version == TETHER_RING_VERSION && h->header_size >= sizeof *h
-        && (h->header_size % 64) == 0 && h->slot_size >= 256 && (h->slot_size & (h->slot_size - 1)) == 0
-        && h->slot_count >= 2 && (h->slot_count & (h->slot_count - 1)) == 0
-        && (uint64_t)st.st_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count) {
-        g_slot_size = h->slot_size;
-        g_slot_mask = h->slot_count - 1;
-        g_slots = (uint8_t *)map + h->header_size;
-        g_ring = map;
-    } else {
-        munmap(map, (size_t)st.st_size);
+    if (!valid_header(h, (uint64_t)st.st_size)) {
+        munmap(h, head_len);
+        syscall(SYS_close, fd);
+        return;
     }
+    const size_t slots_len = (size_t)h->slot_size * h->slot_count;
+    void *slots;
+    if (h->header_size % (uint64_t)page == 0) {
+        slots = mmap(NULL, slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)h->header_size);
+    } else {
+        /* a header that does not end on a page boundary: one mapping of the whole ring */
+        munmap(h, head_len);
+        h = mmap(NULL, (size_t)h->header_size + slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        slots = h == MAP_FAILED ? MAP_FAILED : (uint8_t *)h + h->header_size;
+    }
+    syscall(SYS_close, fd);
+    if (slots == MAP_FAILED || h == MAP_FAILED) {
+        return;
+    }
+    g_slot_size = h->slot_size;
+    g_slot_mask = h->slot_count - 1;
+    g_slots = slots;
+    g_ring = h;
 }
 
 /* reserves the slot of one position; NULL (and a counted drop) when the ring is full */
@@ -261,7 +295,7 @@ static struct tether_slot_header *begin(uint16_t type, const struct identity *id
         s->tid = t_tid;
     }
     s->start_ticks = id->start_ticks;
-    s->time_micros = now_micros();
+    s->time_micros = now_micros(type == TETHER_REC_EXEC || type == TETHER_REC_FORK || type == TETHER_REC_EXIT);
     return s;
 }
 
@@ -280,15 +314,17 @@ static uint32_t put_bytes(struct tether_slot_header *s, uint8_t *dst, const char
 }
 
 /* ---- records ---- */
-static void emit_exec(const struct identity *id, int argc, char **argv) {
-    char exe[PATH_BUF];
+/* the cwd when it is longer than what is left of the slot: getcwd fails on a short buffer, so read it whole into a
+ * buffer of its own and keep the prefix that fits. Out of line, so the common path keeps a small stack frame: a deep
+ * frame at process start touches fresh stack pages, each a page fault. */
+__attribute__((noinline)) static uint32_t long_cwd(struct tether_slot_header *s, uint8_t *out, uint32_t room) {
     char cwd[PATH_BUF];
-    long exe_len = syscall(SYS_readlink, "/proc/self/exe", exe, sizeof exe);
-    if (exe_len < 0) {
-        exe_len = 0;
-    }
-    long cwd_len = syscall(SYS_getcwd, cwd, sizeof cwd);
-    cwd_len = cwd_len > 0 ? (long)strnlen(cwd, sizeof cwd) : 0;
+    const long n = syscall(SYS_getcwd, cwd, sizeof cwd);
+    return n > 0 ? put_bytes(s, out, cwd, strnlen(cwd, sizeof cwd), room) : 0;
+}
+
+/* exe and cwd are read straight into the reserved slot (no 4 KiB stack buffers: see long_cwd) */
+static void emit_exec(const struct identity *id, int argc, char **argv) {
     uint64_t pos;
     struct tether_slot_header *s = begin(TETHER_REC_EXEC, id, &pos);
     if (s == NULL) {
@@ -298,10 +334,23 @@ static void emit_exec(const struct identity *id, int argc, char **argv) {
     uint8_t *out = (uint8_t *)(b + 1);
     uint32_t room = body_capacity() - (uint32_t)sizeof *b;
     b->argc = argc > 0 ? (uint32_t)argc : 0;
-    b->exe_len = put_bytes(s, out, exe, (size_t)exe_len, room);
+    long exe_len = syscall(SYS_readlink, "/proc/self/exe", out, room);
+    if (exe_len < 0) {
+        exe_len = 0;
+    } else if ((uint32_t)exe_len == room) {
+        s->flags |= TETHER_FLAG_TRUNCATED; /* readlink fills the buffer when the target is longer */
+    }
+    b->exe_len = (uint32_t)exe_len;
     out += b->exe_len;
     room -= b->exe_len;
-    b->cwd_len = put_bytes(s, out, cwd, (size_t)cwd_len, room);
+    const long cwd = syscall(SYS_getcwd, out, room);
+    if (cwd > 0) {
+        b->cwd_len = (uint32_t)strnlen((const char *)out, room);
+    } else if (cwd == -1 && errno == ERANGE) {
+        b->cwd_len = long_cwd(s, out, room);
+    } else {
+        b->cwd_len = 0;
+    }
     out += b->cwd_len;
     room -= b->cwd_len;
     b->argv_count = 0;
@@ -581,10 +630,45 @@ __attribute__((constructor)) static void tether_init(int argc, char **argv, char
     if (g_ring != NULL) {
         read_identity(&g_self);
         t_tid = g_self.pid; /* constructors run in the main thread */
-        pthread_atfork(NULL, NULL, on_fork_child);
         emit_exec(&g_self, argc, argv);
     }
     errno = saved;
+}
+
+/* A fork child is recognised in the wrappers of the calls that fork and return in the child (fork, daemon, forkpty),
+ * not with pthread_atfork: registering a fork handler touches two of libc's pages (its code and its handler list),
+ * two page faults on every process start for the few programs that ever fork. The same calls run atfork handlers;
+ * posix_spawn, system and popen run none and never did (their children report their exec). */
+static pid_t after_fork(pid_t pid) {
+    if (pid == 0 && g_ring != NULL) {
+        const int saved = errno;
+        on_fork_child();
+        errno = saved;
+    }
+    return pid;
+}
+
+typedef pid_t (*fork_fn)(void);
+typedef int (*daemon_fn)(int, int);
+typedef pid_t (*forkpty_fn)(int *, char *, const void *, const void *);
+static fork_fn real_fork;
+static daemon_fn real_daemon;
+static forkpty_fn real_forkpty;
+
+EXPORT pid_t fork(void) {
+    return after_fork(REAL(fork)());
+}
+
+EXPORT int daemon(int nochdir, int noclose) {
+    const int r = REAL(daemon)(nochdir, noclose);
+    if (r == 0) {
+        after_fork(0); /* daemon returns in the (grand)child only */
+    }
+    return r;
+}
+
+EXPORT pid_t forkpty(int *amaster, char *name, const void *termp, const void *winp) {
+    return after_fork(REAL(forkpty)(amaster, name, termp, winp));
 }
 
 __attribute__((destructor)) static void tether_fini(void) {
