@@ -66,9 +66,21 @@ public record CollectorConfig(String hostId, String bootstrapServers, String reg
     public static CollectorConfig of(final String hostId, final String bootstrapServers, final String registryUrl) {
         final Path base = Path.of(System.getProperty("java.io.tmpdir"), "tether");
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, NetnsScope.own(Path.of("/proc")),
-                DEFAULT_SCAN_INTERVAL, base.resolve("channels"), base.resolve("spool").resolve(hostId == null ? "" : hostId),
+                DEFAULT_SCAN_INTERVAL, defaultChannelDir(base), base.resolve("spool").resolve(hostId == null ? "" : hostId),
                 null, Map.of(), PublisherConfig.DEFAULT_COALESCE_WINDOW, PublisherConfig.DEFAULT_LOG_INTERVAL,
                 PublisherConfig.DEFAULT_SPOOL_MAX_BYTES);
+    }
+
+    /**
+     * Rings belong on tmpfs: every first write to a page of a file-backed shared mapping on a disk file system goes
+     * through the file system (page_mkwrite, writeback), which bench/reports/probe.md measured as a cost at every
+     * probed process start. /dev/shm is tmpfs on Linux; fall back to the temp dir where it is absent.
+     */
+    static Path defaultChannelDir(final Path fallbackBase) {
+        final Path shm = Path.of("/dev/shm");
+        return java.nio.file.Files.isDirectory(shm) && java.nio.file.Files.isWritable(shm)
+                ? shm.resolve("tether").resolve("channels")
+                : fallbackBase.resolve("channels");
     }
 
     /** The ring file the probes of host {@code hostId} write to, inside {@code channelDir}. */
