@@ -138,15 +138,17 @@ public final class StreamsE2eBench {
     }
 
     /**
-     * Writes N events spread evenly over {@code historyHours} of event time, then per partition a few records from
+     * Writes N events spread evenly over {@code historySeconds} of event time (short by default: in a backlog the
+     * inputs race ahead of the process table, which arrives through two repartition hops, and events further
+     * apart than the attribution grace would find no process), then per partition a few records from
      * a process nobody knows, later than the grace periods: they advance stream time so that the joins release the
      * last events instead of holding them for records that never come. Returns how many records were written.
      */
     private long preload() throws Exception {
-        log("pre-loading %,d events (%d hosts, %d applications, %.1f h of event time)...", args.events, args.hosts,
-            args.groups, args.historyHours);
+        log("pre-loading %,d events (%d hosts, %d applications, %.0f s of event time)...", args.events, args.hosts,
+            args.groups, args.historySeconds);
         final EventMix mix = new EventMix(args.hosts, args.groups, 42);
-        final long spanMicros = (long) (args.historyHours * 3600e6);
+        final long spanMicros = (long) (args.historySeconds * 1e6);
         final long base = (System.currentTimeMillis() - 24 * 3600_000L) * 1000;
         final long[] perKind = new long[EventKind.values().length];
         long written = 0;
@@ -166,7 +168,9 @@ public final class StreamsE2eBench {
                     log("  pre-load %,d / %,d", i, args.events);
                 }
             }
-            final long flushTime = base + spanMicros + Duration.ofMinutes(5).toNanos() / 1000;
+            // past the attribution grace (30 s) and the connection join's window + grace (60 s), within the process
+            // table's history (2 min), so that the last events are released and still find their process
+            final long flushTime = base + spanMicros + Duration.ofSeconds(65).toNanos() / 1000;
             for (int p = 0; p < args.partitions; p++) {
                 for (int k = 0; k < 8; k++) {
                     for (final EventMix.Event e : EventMix.streamTimeAdvance(p * 8 + k, flushTime)) {
@@ -287,8 +291,8 @@ public final class StreamsE2eBench {
             final GroupProgress progress = new GroupProgress(kafka.admin(), applicationId, inputTopics, outputs);
             final long deadline = running + Duration.ofSeconds(args.phaseTimeoutSeconds).toNanos();
             long lastOutput = -1;
-            long lastOutputChange = running;
-            long drainedAt = -1;
+            long lastOutputChange = -1;
+            long inputDrainedAt = -1;
             long lastReport = running;
             String loadAtEnd = load();
             while (true) {
@@ -297,32 +301,34 @@ public final class StreamsE2eBench {
                 if (s.outputEnd() != lastOutput) {
                     lastOutput = s.outputEnd();
                     lastOutputChange = now;
-                }
-                final boolean drained = s.inputLag() == 0 && s.internalLag() == 0;
-                if (drained && drainedAt < 0) {
-                    drainedAt = now;
                     loadAtEnd = load();
-                } else if (!drained) {
-                    drainedAt = -1;
+                }
+                if (s.inputLag() == 0 && inputDrainedAt < 0) {
+                    inputDrainedAt = now;
+                } else if (s.inputLag() > 0) {
+                    inputDrainedAt = -1;
                 }
                 if (now - lastReport > 3e9) {
                     lastReport = now;
-                    log("  %5.1f s: consumed %,d / %,d input, input lag %,d, internal lag %,d, output end %,d, load %s",
-                        (now - running) / 1e9, s.consumedInput(), total, s.inputLag(), s.internalLag(), s.outputEnd(),
-                        load());
+                    log("  %5.1f s: consumed %,d / %,d input, input lag %,d, internal lag %,d (worst %s), output end %,d, "
+                        + "load %s", (now - running) / 1e9, s.consumedInput(), total, s.inputLag(), s.internalLag(),
+                        s.worstInternal(), s.outputEnd(), load());
                 }
-                final boolean quiet = now - lastOutputChange > 3e9;
-                final boolean stuck = s.inputLag() == 0 && now - lastOutputChange > 15e9;
-                if ((drainedAt >= 0 && quiet) || stuck) {
-                    if (!drained) {
-                        log("  input consumed and output quiet for 15 s, internal lag still %,d: taking it as settled",
-                            s.internalLag());
-                        loadAtEnd = load();
+                // settled: all input read, the outputs have been written and stopped growing; internal topics
+                // drained too, or (commit markers, see GroupProgress) quiet for long
+                final boolean wrote = lastOutputChange >= 0 && lastOutput > 0;
+                final long quietNanos = wrote ? now - lastOutputChange : 0;
+                final boolean settled = inputDrainedAt >= 0 && wrote
+                    && ((s.internalLag() == 0 && quietNanos > 3e9) || quietNanos > 15e9);
+                if (settled) {
+                    if (s.internalLag() > 0) {
+                        log("  output quiet for 15 s with internal lag %,d (%s): taking it as settled", s.internalLag(),
+                            s.worstInternal());
                     }
-                    final long settled = Math.max(drainedAt < 0 ? lastOutputChange : drainedAt, lastOutputChange);
-                    final Drain d = new Drain(total, start, running, settled, loadAtEnd, false);
+                    final long end = Math.max(inputDrainedAt, lastOutputChange);
+                    final Drain d = new Drain(total, start, running, end, loadAtEnd, false);
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
-                        total, (settled - running) / 1e9, d.rate(), s.outputEnd());
+                        total, (end - running) / 1e9, d.rate(), s.outputEnd());
                     sanityCheck(app);
                     return d;
                 }
@@ -380,9 +386,9 @@ public final class StreamsE2eBench {
                 options.migrationSetsTopic(), args.hosts, args.groups, args.latencyRate, args.probesPerSecond,
                 Duration.ofSeconds(args.latencySeconds), grace.plusSeconds(3), Duration.ofSeconds(30));
             final String line = String.format(Locale.ROOT, "latency grace=%ds commit=%dms at %,.0f events/s: "
-                    + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d of %d probes seen; load %s -> %s)",
+                    + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d of %d probes seen, %,d sets read; load %s -> %s)",
                 grace.toSeconds(), commitMs, r.achievedRate(), r.percentile(50), r.percentile(90), r.percentile(99),
-                r.percentile(100), r.latenciesMs().length, r.probesSent(), loadBefore, load());
+                r.percentile(100), r.latenciesMs().length, r.probesSent(), r.setsRead(), loadBefore, load());
             log("  %s", line);
             summary.add(line);
         } finally {
@@ -425,7 +431,7 @@ public final class StreamsE2eBench {
     }
 
     /** Command-line options. */
-    private record Args(long events, int partitions, int threads, int hosts, int groups, double historyHours,
+    private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
                         List<String> latencyRuns) {
         static Args parse(final String[] argv) {
@@ -439,14 +445,14 @@ public final class StreamsE2eBench {
             final Args a = new Args(Long.parseLong(m.getOrDefault("events", "1000000")),
                 Integer.parseInt(m.getOrDefault("partitions", "2")), Integer.parseInt(m.getOrDefault("threads", "2")),
                 Integer.parseInt(m.getOrDefault("hosts", "4")), Integer.parseInt(m.getOrDefault("groups", "40")),
-                Double.parseDouble(m.getOrDefault("history-hours", "2")),
+                Double.parseDouble(m.getOrDefault("history-seconds", "20")),
                 Integer.parseInt(m.getOrDefault("phase-timeout-s", "300")),
-                Integer.parseInt(m.getOrDefault("latency-rate", "5000")),
+                Integer.parseInt(m.getOrDefault("latency-rate", "500")),
                 Integer.parseInt(m.getOrDefault("probes-per-second", "20")),
                 Integer.parseInt(m.getOrDefault("latency-seconds", "20")),
-                m.getOrDefault("latency-runs", "0:100,0:1000,30:100").isBlank() ? List.of()
-                    : List.of(m.getOrDefault("latency-runs", "0:100,0:1000,30:100").split(",")));
-            m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-hours",
+                m.getOrDefault("latency-runs", "0:100,30:100").isBlank() ? List.of()
+                    : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")));
+            m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
                 "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
