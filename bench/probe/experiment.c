@@ -3,9 +3,11 @@
  * spawned ITER times in each configuration, the configurations alternating in rotating order so drift hits all
  * alike. The driver (never probed) plays the other side: it accepts for connect_once, and for accept_once it hands
  * over a listening socket as fd 3 and connects to it right after spawning.
- *   experiment ITER DIR PROBE_LIB EMPTY_LIB RING
- * Configurations: baseline (no LD_PRELOAD), control (LD_PRELOAD=the empty library), probe (the probe and a ring),
- * probe-idle (the probe without TETHER_CHANNEL: loaded but not reporting).
+ *   experiment ITER DIR PROBE_LIB EMPTY_LIB RING UNREAD_RING
+ * Configurations: baseline (no LD_PRELOAD), control (LD_PRELOAD=the empty library), probe (the probe and a ring
+ * that the collector's reader drains live), probe-unread (the probe writing a ring nobody reads until the end: the
+ * cost inside the program alone, without a reader competing for the CPU), probe-idle (the probe without
+ * TETHER_CHANNEL: loaded but not reporting).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONFIGS 4
-static const char *names[CONFIGS] = {"baseline", "control", "probe", "probe-idle"};
+#define CONFIGS 5
+static const char *names[CONFIGS] = {"baseline", "control", "probe", "probe-unread", "probe-idle"};
 
 static long long now_ns(void) {
     struct timespec ts;
@@ -127,21 +129,23 @@ static void report(const char *what, const char *name, long long *v, int n, doub
 }
 
 int main(int argc, char **argv) {
-    if (argc < 6) {
-        fprintf(stderr, "usage: experiment ITER DIR PROBE_LIB EMPTY_LIB RING\n");
+    if (argc < 7) {
+        fprintf(stderr, "usage: experiment ITER DIR PROBE_LIB EMPTY_LIB RING UNREAD_RING\n");
         return 2;
     }
     const int iter = atoi(argv[1]);
-    char connect_prog[4096], accept_prog[4096], preload_probe[4200], preload_empty[4200], channel[4200];
+    char connect_prog[4096], accept_prog[4096], preload_probe[4200], preload_empty[4200], channel[4200], unread[4200];
     snprintf(connect_prog, sizeof connect_prog, "%s/connect_once", argv[2]);
     snprintf(accept_prog, sizeof accept_prog, "%s/accept_once", argv[2]);
     snprintf(preload_probe, sizeof preload_probe, "LD_PRELOAD=%s", argv[3]);
     snprintf(preload_empty, sizeof preload_empty, "LD_PRELOAD=%s", argv[4]);
     snprintf(channel, sizeof channel, "TETHER_CHANNEL=%s", argv[5]);
+    snprintf(unread, sizeof unread, "TETHER_CHANNEL=%s", argv[6]);
     char *env[CONFIGS][4] = {
         {"PATH=/usr/bin:/bin", NULL},
         {"PATH=/usr/bin:/bin", preload_empty, NULL},
         {"PATH=/usr/bin:/bin", preload_probe, channel, NULL},
+        {"PATH=/usr/bin:/bin", preload_probe, unread, NULL},
         {"PATH=/usr/bin:/bin", preload_probe, NULL},
     };
     long long *tc[CONFIGS], *ta[CONFIGS];

@@ -13,18 +13,21 @@ iter=${3:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/tether-probe-bench.XXXXXX)
+# the rings live on tmpfs, as /run/tether does on a normal host: on a disk file system every first write to a page
+# of a shared mapping goes through the file system's page_mkwrite (journal, writeback), which dominates the cost
+shm=$(mktemp -d "${RING_DIR:-/dev/shm}/tether-probe-bench.XXXXXX")
 drain_pid=
 cleanup() {
     if [ -n "$drain_pid" ]; then
-        touch "$work/bench.ring.stop"
+        touch "$ring.stop"
         wait "$drain_pid" || true
     fi
-    rm -rf "$work"
+    rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
 
 (cd "$root" && mvn -B -q -o -pl collector -am compile)
-(cd "$root" && mvn -B -q -o -pl collector dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
+(cd "$root" && mvn -B -q -o -pl collector dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 probe="$root/collector/target/native/libtether-probe.so"
 for p in percall connect_once accept_once experiment; do
     gcc -O2 -Wall -o "$work/$p" "$here/$p.c"
@@ -33,8 +36,8 @@ gcc -O2 -shared -fPIC -o "$work/libempty.so" "$here/empty.c"
 echo "probe file for openat" > "$work/file.txt"
 
 cp="$root/collector/target/classes:$root/schemas/target/classes:$(cat "$work/cp.txt")"
-ring="$work/bench.ring"
-java -cp "$cp" "$here/RingDrain.java" "$ring" > "$work/drain.out" 2>&1 &
+ring="$shm/bench.ring"
+java -cp "$cp" "$here/RingDrain.java" "$ring" "$shm/unread.ring" > "$work/drain.out" 2>&1 &
 drain_pid=$!
 for _ in $(seq 1 300); do
     [ -f "$ring.ready" ] && break
@@ -75,7 +78,7 @@ awk '
 
 if [ "$iter" -gt 0 ]; then
 echo "== research experiment: $iter alternating spawns per configuration"
-"$work/experiment" "$iter" "$work" "$probe" "$work/libempty.so" "$ring"
+"$work/experiment" "$iter" "$work" "$probe" "$work/libempty.so" "$ring" "$shm/unread.ring"
 fi
 
 touch "$ring.stop"

@@ -1,5 +1,6 @@
 package io.tether.cli;
 
+import io.tether.cli.demo.DemoCommand;
 import io.tether.cli.internals.ModuleCommands;
 import io.tether.collector.cli.CollectCommand;
 import io.tether.collector.cli.RunCommand;
@@ -8,6 +9,7 @@ import io.tether.streams.cli.PlanCommand;
 import io.tether.streams.cli.QueryCommand;
 import io.tether.cli.local.LocalCommand;
 import io.tether.cli.record.RecordCommand;
+import io.tether.cli.record.ReplayCommand;
 import io.tether.cli.watch.WatchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -28,7 +30,8 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherCli.Version.class,
         description = "Which programs and files must move together when one program migrates.",
         subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, CollectCommand.class, RunCommand.class,
-            QueryCommand.class, WatchCommand.class, ExportCommand.class, PlanCommand.class, RecordCommand.class})
+            QueryCommand.class, WatchCommand.class, ExportCommand.class, PlanCommand.class, RecordCommand.class,
+            ReplayCommand.class, DemoCommand.class})
 public final class TetherCli implements Runnable {
     public static final int USAGE_ERROR = 2;
 

@@ -84,7 +84,9 @@ class CollectorOutageTest {
                 KAFKA.stopBroker(0);
                 Thread.sleep(1_500); // the worker keeps opening files; the collector cannot deliver them
                 firstRunSent = (long) CollectorProcess.metric(port, "tether_collector_events_sent_total");
-                assertEquals(0, first.terminate(), first.output());
+                // an orderly stop: the JVM reports SIGTERM as 128+15 after the shutdown hook closed the collector
+                assertEquals(128 + 15, first.terminate(), first.output());
+                assertTrue(first.output().contains("stopped: seen="), first.output());
                 assertTrue(first.output().contains("spooling"), "the first run noticed the outage:\n" + first.output());
             }
             Thread.sleep(1_000); // neither a collector nor Kafka: only the probe's ring holds the events
@@ -136,14 +138,14 @@ class CollectorOutageTest {
                         assertEquals(seqs.last() + 1, seqs.size(), "no gap in the sequence numbers of run " + run.getKey());
                     }
                     final List<Long> sizes = sequences.values().stream().map(s -> (long) s.size()).sorted().toList();
-                    assertTrue(sequences.values().stream().anyMatch(s -> s.size() >= firstRunSent && s.size() > firstRunSent - 1),
+                    assertTrue(sequences.values().stream().anyMatch(s -> s.size() >= firstRunSent),
                             "the first run delivered at least what it had reported sent: " + sizes + " vs " + firstRunSent);
                     assertTrue(sequences.values().stream().anyMatch(s -> s.size() == secondSeen - secondCoalesced),
                             "the second run delivered everything it took in: " + sizes + " vs " + (secondSeen - secondCoalesced));
                     assertTrue(records.stream().anyMatch(r -> r.value() instanceof OpenEvent o
                             && o.getHeader().getSource() == CaptureSource.PROBE), "the events came through the probe");
                 }
-                assertEquals(0, second.terminate(), second.output());
+                assertEquals(128 + 15, second.terminate(), second.output());
             }
         }
     }

@@ -21,13 +21,13 @@ import java.util.concurrent.Callable;
 /**
  * {@code tether run --host-id H -- CMD ARGS}: runs CMD (and its children) with the probe preloaded, writing into
  * host H's probe channel. Needs no network, so it works inside {@code ip netns exec}. CMD's output passes through
- * unchanged; its exit code becomes ours (128+N when a signal N ended it); SIGINT, SIGTERM, SIGHUP and SIGQUIT sent
- * to us are passed on to it.
+ * unchanged; its exit code becomes ours (128+N when a signal N ended it); SIGINT, SIGTERM and SIGHUP sent
+ * to us are passed on to it (SIGQUIT stays the JVM's thread dump).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a command with the Tether probe loaded, feeding host H's collector.")
 public final class RunCommand implements Callable<Integer> {
-    private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP", "QUIT");
+    private static final List<String> FORWARDED = List.of("INT", "TERM", "HUP");
 
     @Spec
     CommandSpec spec;

@@ -1,5 +1,7 @@
 package io.tether.streams.app;
 
+import io.tether.schemas.Topics;
+import io.tether.streams.topology.TopologyOptions;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,6 +21,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +36,15 @@ import java.util.Set;
  * {@code ___} becomes {@code -}, {@code __} becomes {@code _} and {@code _} becomes {@code .} (Confluent's convention),
  * e.g. {@code TETHER_BOOTSTRAP_SERVERS} → {@code bootstrap.servers}, {@code TETHER_NUM_STANDBY_REPLICAS} →
  * {@code num.standby.replicas}, {@code TETHER_ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME} →
- * {@code errors.dead.letter.queue.topic.name}. The launcher's own variables ({@link #LAUNCHER_VARIABLES}) are not keys.
+ * {@code errors.dead.letter.queue.topic.name}, {@code TETHER_EVIDENCE_WINDOW_MS} → {@code evidence.window.ms}.
+ * The launcher's own variables ({@link #LAUNCHER_VARIABLES}) are not keys.
+ *
+ * <p><b>Tether's keys</b> ({@link #CONFIG}; they configure the topology and the HTTP API and are not passed to
+ * Kafka's clients): {@code bootstrap.servers} and {@code schema.registry.url} (required), {@code http.host},
+ * {@code http.port}, {@code http.advertised.host}, {@code http.forward.timeout.ms}, {@code evidence.window.ms},
+ * {@code join.window.ms}, {@code join.grace.ms}, {@code pid.table.grace.ms}, and the topic names
+ * {@code exec.topic}, {@code fork.topic}, {@code exit.topic}, {@code open.topic}, {@code connect.topic},
+ * {@code accept.topic}, {@code migration.sets.topic}, {@code ap.index.topic}.
  *
  * <p><b>Precedence</b>, lowest first: defaults, the file, the environment, explicit overrides (command-line flags).
  *
@@ -55,7 +66,18 @@ public final class TetherConfig extends AbstractConfig {
     public static final String HTTP_PORT_CONFIG = "http.port";
     public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
     public static final String HTTP_FORWARD_TIMEOUT_MS_CONFIG = "http.forward.timeout.ms";
-    public static final String EVIDENCE_WINDOW_MS_CONFIG = "tether.evidence.window.ms";
+    public static final String EVIDENCE_WINDOW_MS_CONFIG = "evidence.window.ms";
+    public static final String JOIN_WINDOW_MS_CONFIG = "join.window.ms";
+    public static final String JOIN_GRACE_MS_CONFIG = "join.grace.ms";
+    public static final String PID_TABLE_GRACE_MS_CONFIG = "pid.table.grace.ms";
+    public static final String EXEC_TOPIC_CONFIG = "exec.topic";
+    public static final String FORK_TOPIC_CONFIG = "fork.topic";
+    public static final String EXIT_TOPIC_CONFIG = "exit.topic";
+    public static final String OPEN_TOPIC_CONFIG = "open.topic";
+    public static final String CONNECT_TOPIC_CONFIG = "connect.topic";
+    public static final String ACCEPT_TOPIC_CONFIG = "accept.topic";
+    public static final String MIGRATION_SETS_TOPIC_CONFIG = "migration.sets.topic";
+    public static final String AP_INDEX_TOPIC_CONFIG = "ap.index.topic";
 
     public static final String DEFAULT_APPLICATION_ID = "tether";
     public static final String DEFAULT_DLQ_TOPIC = "tether.dlq";
@@ -79,7 +101,23 @@ public final class TetherConfig extends AbstractConfig {
         .define(HTTP_FORWARD_TIMEOUT_MS_CONFIG, Type.LONG, 5_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
             "How long a query forwarded to the instance that owns the key may take.")
         .define(EVIDENCE_WINDOW_MS_CONFIG, Type.LONG, DEFAULT_EVIDENCE_WINDOW_MS, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-            "Event-time window after which coupling evidence expires (DESIGN.md §3).")
+            "Event-time window after which coupling evidence expires (DESIGN.md §3); also how far back asOf queries reach.")
+        .define(JOIN_WINDOW_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            "How far apart in event time a connect and its accept may be and still pair.")
+        .define(JOIN_GRACE_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            "How late a connect or accept may arrive and still pair; an unpaired side becomes EXTERNAL after it.")
+        .define(PID_TABLE_GRACE_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            "How late an exec may arrive and still attribute the events of its process.")
+        .define(EXEC_TOPIC_CONFIG, Type.STRING, Topics.EXEC, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of exec events.")
+        .define(FORK_TOPIC_CONFIG, Type.STRING, Topics.FORK, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of fork events.")
+        .define(EXIT_TOPIC_CONFIG, Type.STRING, Topics.EXIT, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of exit events.")
+        .define(OPEN_TOPIC_CONFIG, Type.STRING, Topics.OPEN, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of open events.")
+        .define(CONNECT_TOPIC_CONFIG, Type.STRING, Topics.CONNECT, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of connect events.")
+        .define(ACCEPT_TOPIC_CONFIG, Type.STRING, Topics.ACCEPT, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of accept events.")
+        .define(MIGRATION_SETS_TOPIC_CONFIG, Type.STRING, Topics.MIGRATION_SETS, new ConfigDef.NonEmptyString(), Importance.LOW,
+            "Output topic (compacted) of the migration sets, keyed by component id.")
+        .define(AP_INDEX_TOPIC_CONFIG, Type.STRING, TopologyOptions.DEFAULT_AP_INDEX_TOPIC, new ConfigDef.NonEmptyString(), Importance.LOW,
+            "Output topic (compacted) of the AP -> component index.")
         .define(StreamsConfig.APPLICATION_SERVER_CONFIG, Type.STRING, "", Importance.LOW,
             "host:port other instances forward queries to; default: http.advertised.host and the bound http.port.");
 
@@ -147,8 +185,7 @@ public final class TetherConfig extends AbstractConfig {
 
     /**
      * The properties for {@link org.apache.kafka.streams.KafkaStreams}: Tether's defaults, then every key given
-     * (Tether's own keys included, so that serdes configured from the same map see {@code schema.registry.url}),
-     * then {@code application.server}.
+     * except Tether's own, then {@code application.server}.
      *
      * @param boundHttpPort the port the HTTP API actually bound (differs from {@code http.port} when that is 0)
      * @throws ConfigException when Kafka Streams rejects a key
@@ -168,7 +205,8 @@ public final class TetherConfig extends AbstractConfig {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ContinueProductionExceptionHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         all.forEach((key, value) -> {
-            if (!key.equals(StreamsConfig.APPLICATION_SERVER_CONFIG)) {
+            // Tether's own keys configure the topology and the HTTP API, not Kafka's clients (which would warn)
+            if (!CONFIG.names().contains(key) || key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
                 props.put(key, value);
             }
         });
@@ -227,6 +265,30 @@ public final class TetherConfig extends AbstractConfig {
 
     public long evidenceWindowMs() {
         return getLong(EVIDENCE_WINDOW_MS_CONFIG);
+    }
+
+    /**
+     * The topology's options: topics, windows, and the serde configuration — every key given, so that registry
+     * settings beyond the URL (credentials, timeouts) reach the serdes.
+     */
+    public TopologyOptions topologyOptions() {
+        final Map<String, Object> serdeConfig = new HashMap<>(all);
+        serdeConfig.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
+        return TopologyOptions.builder()
+            .execTopic(getString(EXEC_TOPIC_CONFIG))
+            .forkTopic(getString(FORK_TOPIC_CONFIG))
+            .exitTopic(getString(EXIT_TOPIC_CONFIG))
+            .openTopic(getString(OPEN_TOPIC_CONFIG))
+            .connectTopic(getString(CONNECT_TOPIC_CONFIG))
+            .acceptTopic(getString(ACCEPT_TOPIC_CONFIG))
+            .migrationSetsTopic(getString(MIGRATION_SETS_TOPIC_CONFIG))
+            .apIndexTopic(getString(AP_INDEX_TOPIC_CONFIG))
+            .serdeConfig(serdeConfig)
+            .evidenceWindow(Duration.ofMillis(evidenceWindowMs()))
+            .joinWindow(Duration.ofMillis(getLong(JOIN_WINDOW_MS_CONFIG)))
+            .joinGrace(Duration.ofMillis(getLong(JOIN_GRACE_MS_CONFIG)))
+            .pidTableGrace(Duration.ofMillis(getLong(PID_TABLE_GRACE_MS_CONFIG)))
+            .build();
     }
 
     /** Every key as given (file, environment, overrides), without Tether's defaults. */

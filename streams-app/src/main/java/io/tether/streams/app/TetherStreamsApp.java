@@ -14,6 +14,8 @@ import io.tether.streams.query.LocalStores;
 import io.tether.streams.query.MigrationSetQueries;
 import io.tether.streams.query.QueryStores;
 import io.tether.streams.query.RemoteStores;
+import io.tether.streams.topology.MigrationSetTopology;
+import io.tether.streams.topology.TopologyOptions;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -103,6 +105,24 @@ public final class TetherStreamsApp implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /**
+     * The app with Tether's topology ({@link MigrationSetTopology}) configured from {@code config}, its query stores
+     * and the topics it needs. Call {@link #start()} to run it.
+     */
+    public static TetherStreamsApp withTopology(final TetherConfig config) {
+        final TopologyOptions options = config.topologyOptions();
+        final List<RequiredTopic> topics = List.of(
+            new RequiredTopic(options.execTopic(), false),
+            new RequiredTopic(options.forkTopic(), false),
+            new RequiredTopic(options.exitTopic(), false),
+            new RequiredTopic(options.openTopic(), false),
+            new RequiredTopic(options.connectTopic(), false),
+            new RequiredTopic(options.acceptTopic(), false),
+            new RequiredTopic(options.migrationSetsTopic(), true),
+            new RequiredTopic(options.apIndexTopic(), true));
+        return new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), QueryStores.TOPOLOGY, topics);
     }
 
     /** The instance's state, or null before Kafka Streams is created. */

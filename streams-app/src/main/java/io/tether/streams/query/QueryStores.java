@@ -1,5 +1,7 @@
 package io.tether.streams.query;
 
+import io.tether.streams.topology.StoreNames;
+
 import java.util.Objects;
 
 /**
@@ -7,6 +9,10 @@ import java.util.Objects;
  * current and versioned (history) views of the AP → component index and of the component → migration set table.
  */
 public record QueryStores(String apIndex, String apIndexHistory, String migrationSets, String migrationSetsHistory) {
+
+    /** The stores of {@link io.tether.streams.topology.MigrationSetTopology}. */
+    public static final QueryStores TOPOLOGY = new QueryStores(StoreNames.AP_INDEX, StoreNames.AP_INDEX_HISTORY,
+        StoreNames.MIGRATION_SETS, StoreNames.MIGRATION_SETS_HISTORY);
 
     public QueryStores {
         Objects.requireNonNull(apIndex, "apIndex");

@@ -28,8 +28,7 @@ final class OutputTablesTopology {
 
     static final String MIGRATION_SETS_TOPIC = io.tether.schemas.Topics.MIGRATION_SETS;
     static final String AP_INDEX_TOPIC = TopologyOptions.DEFAULT_AP_INDEX_TOPIC;
-    static final QueryStores STORES = new QueryStores(StoreNames.AP_INDEX, StoreNames.AP_INDEX_HISTORY,
-        StoreNames.MIGRATION_SETS, StoreNames.MIGRATION_SETS_HISTORY);
+    static final QueryStores STORES = QueryStores.TOPOLOGY;
 
     private OutputTablesTopology() {
     }

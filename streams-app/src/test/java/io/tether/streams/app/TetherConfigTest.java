@@ -42,7 +42,8 @@ class TetherConfigTest {
         assertEquals(9000, config.httpPort());
         final Properties props = config.streamsProperties(9000);
         assertEquals("/from/flag", props.get(StreamsConfig.STATE_DIR_CONFIG));
-        assertEquals("http://file:8081", props.get("schema.registry.url"), "serdes configured from the same map see the registry");
+        assertEquals("http://file:8081", config.topologyOptions().serdeConfig().get("schema.registry.url"));
+        assertEquals(null, props.get("http.port"), "Tether's own keys are not handed to Kafka's clients");
     }
 
     @Test
@@ -71,7 +72,7 @@ class TetherConfigTest {
         assertMessage(withMinimal("http.port", "70000"), "http.port");
         assertMessage(withMinimal("http.port", "eighty"), "http.port");
         assertMessage(withMinimal("application.server", "no-port"), "expected host:port");
-        assertMessage(withMinimal("tether.evidence.window.ms", "0"), "tether.evidence.window.ms");
+        assertMessage(withMinimal("evidence.window.ms", "0"), "evidence.window.ms");
         final ConfigException kafka = assertThrows(ConfigException.class,
             () -> TetherConfig.load(null, Map.of(), withMinimal("processing.guarantee", "twice")).streamsProperties(7070));
         assertTrue(kafka.getMessage().contains("processing.guarantee"), kafka.getMessage());

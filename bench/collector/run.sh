@@ -1,0 +1,16 @@
+#!/bin/sh
+# Runs the collector benchmarks against this checkout's classes (not ~/.m2 snapshots).
+# Usage: bench/collector/run.sh publish [--events N] [--rounds R]
+#        bench/collector/run.sh scan [--processes N]
+set -eu
+cd "$(dirname "$0")/../.."
+mvn -B -q -o -pl bench -am compile -DskipTests
+mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
+CP=bench/target/classes:collector/target/classes:schemas/target/classes:testkit/target/classes:registry/target/classes:$(cat bench/target/cp.txt)
+what=$1
+shift
+case "$what" in
+  publish) exec java -Xmx2g -cp "$CP" io.tether.bench.collector.PublishRateBenchmark "$@" ;;
+  scan) exec java -cp "$CP" io.tether.bench.collector.ProcScanBenchmark "$@" ;;
+  *) echo "usage: $0 publish|scan [options]" >&2; exit 2 ;;
+esac

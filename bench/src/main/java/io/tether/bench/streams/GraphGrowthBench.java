@@ -1,0 +1,171 @@
+package io.tether.bench.streams;
+
+import io.tether.schemas.event.CaptureSource;
+import io.tether.schemas.event.Protocol;
+import io.tether.streams.topology.internals.CouplingGraph;
+import io.tether.streams.topology.internals.Endpoint;
+import io.tether.streams.topology.internals.GraphEvent;
+import io.tether.streams.topology.internals.GraphStore;
+import io.tether.streams.topology.internals.SocketEvent;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Growth of the coupling graph (DESIGN.md §6: per-event cost flat within 1.5× from 10³ to 10⁶ graph nodes; memory
+ * per AP and per file). Drives {@link CouplingGraph} directly, the state the single {@code coupling-graph} task
+ * holds, with the same evidence records the topology feeds it.
+ *
+ * <p>Graph shape: groups of 4 APs on 2 hosts; each AP reads its own file, one AP of the group writes another's
+ * file (MOVE, couples them), and two connections chain the rest, so each group is one component of 4 APs and
+ * 4 files. Half the graph nodes are APs, half files. Steady-state load: refreshes of existing evidence (opens,
+ * connections, processes) and 10% new files, with a flush (the emit interval) every 1,000 events and an expiry
+ * round every 1,000 events.
+ *
+ * <p>Run: {@code java -Xmx6g -cp <bench classpath> io.tether.bench.streams.GraphGrowthBench [events]}
+ */
+public final class GraphGrowthBench {
+    private static final long WINDOW_MICROS = 24L * 3600 * 1_000_000;
+    private static final int SOURCE = 1 << CaptureSource.PROBE.ordinal();
+
+    private GraphGrowthBench() {
+    }
+
+    public static void main(final String[] args) {
+        final int events = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        final int[] sizes = {1_000, 100_000, 1_000_000};
+        System.out.printf(Locale.ROOT, "%-12s %-10s %-12s %-14s %-8s%n", "graph nodes", "APs", "files",
+            "ns/event", "ratio");
+        double baseline = 0;
+        for (final int nodes : sizes) {
+            final double ns = perEventNanos(nodes, events);
+            if (baseline == 0) {
+                baseline = ns;
+            }
+            System.out.printf(Locale.ROOT, "%-12d %-10d %-12d %-14.0f %-8.2f%n", nodes, nodes / 2, nodes / 2, ns,
+                ns / baseline);
+        }
+        memory(200_000);
+    }
+
+    /** Builds a graph of {@code nodes} nodes, then times {@code events} steady-state events (after a warm-up). */
+    private static double perEventNanos(final int nodes, final int events) {
+        final CouplingGraph graph = new CouplingGraph(WINDOW_MICROS, GraphStore.NONE);
+        final int aps = nodes / 2;
+        long t = 1_000_000L;
+        for (int i = 0; i < aps; i++) {
+            t += 1;
+            graph.apply(GraphEvent.process(host(i), program(i), 1000 + (i % 30000), SOURCE, t));
+            graph.apply(GraphEvent.file(host(i), program(i), 1000 + (i % 30000), SOURCE, t, file(i), false, 1));
+            final int member = i % 4;
+            if (member == 1) {
+                // AP 4g writes AP 4g+1's file: a MOVE file couples them
+                graph.apply(GraphEvent.file(host(i), program(i - 1), 1000, SOURCE, t, file(i), true, 1));
+            } else if (member >= 2) {
+                graph.apply(connection(i - 1, i, t));
+            }
+            if (i % 10_000 == 0) {
+                graph.flush();
+            }
+        }
+        graph.flush();
+        if (graph.apCount() != aps || graph.fileCount() != aps) {
+            throw new IllegalStateException("graph has " + graph.apCount() + " APs and " + graph.fileCount()
+                + " files, expected " + aps + " each");
+        }
+        final SplittableRandom random = new SplittableRandom(nodes);
+        final long[] clock = {t};
+        run(graph, random, aps, events / 4, clock); // warm-up
+        final long start = System.nanoTime();
+        run(graph, random, aps, events, clock);
+        final long elapsed = System.nanoTime() - start;
+        return (double) elapsed / events;
+    }
+
+    private static void run(final CouplingGraph graph, final SplittableRandom random, final int aps,
+                            final int events, final long[] clock) {
+        int newFiles = 0;
+        for (int n = 0; n < events; n++) {
+            final long t = ++clock[0];
+            final int i = random.nextInt(aps);
+            final int kind = random.nextInt(10);
+            if (kind < 6) {
+                graph.apply(GraphEvent.file(host(i), program(i), 1000, SOURCE, t, file(i), false, 1));
+            } else if (kind < 8) {
+                final int client = i - (i % 4) + 1 + random.nextInt(2);
+                graph.apply(connection(client, client + 1, t));
+            } else if (kind < 9) {
+                graph.apply(GraphEvent.process(host(i), program(i), 1000 + (i % 30000), SOURCE, t));
+            } else {
+                graph.apply(GraphEvent.file(host(i), program(i), 1000, SOURCE, t, "/tmp/new-" + (newFiles++ % 4)
+                    + "-" + i, false, 1));
+            }
+            if (n % 1000 == 999) {
+                graph.expire(t - WINDOW_MICROS);
+                graph.flush();
+            }
+        }
+    }
+
+    /** Heap bytes per AP (process evidence only) and per file (one reader), from the heap before and after. */
+    private static void memory(final int count) {
+        final long before = usedHeap();
+        final CouplingGraph graph = new CouplingGraph(WINDOW_MICROS, GraphStore.NONE);
+        for (int i = 0; i < count; i++) {
+            graph.apply(GraphEvent.process(host(i), program(i), 1000 + (i % 30000), SOURCE, i));
+        }
+        graph.flush();
+        final long withAps = usedHeap();
+        for (int i = 0; i < count; i++) {
+            graph.apply(GraphEvent.file(host(i), program(i), 1000 + (i % 30000), SOURCE, count + i, file(i), false,
+                1));
+        }
+        graph.flush();
+        final long withFiles = usedHeap();
+        System.out.printf(Locale.ROOT, "memory: %d bytes per AP (program, pid, component, index entry), "
+                + "%d bytes per file (file node + one use)%n",
+            (withAps - before) / count, (withFiles - withAps) / count);
+        if (graph.apCount() != count) {
+            throw new IllegalStateException("lost APs");
+        }
+    }
+
+    private static long usedHeap() {
+        final Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static GraphEvent connection(final int client, final int server, final long t) {
+        final SocketEvent c = new SocketEvent(true, program(client) + "@" + host(client), host(client),
+            program(client), 1000, SOURCE, t, Protocol.TCP, new Endpoint(ip(client), 40000 + (int) (t % 20000),
+            null), new Endpoint(ip(server), 8080, null), host(client));
+        final SocketEvent s = new SocketEvent(false, program(server) + "@" + host(server), host(server),
+            program(server), 1000, SOURCE, t, Protocol.TCP, new Endpoint(ip(server), 8080, null),
+            c.local(), host(server));
+        return GraphEvent.connection(c, s);
+    }
+
+    private static String host(final int ap) {
+        return "host-" + (ap / 2);
+    }
+
+    private static String ip(final int ap) {
+        final int h = ap / 2;
+        return "10." + ((h >> 16) & 255) + "." + ((h >> 8) & 255) + "." + (h & 255);
+    }
+
+    private static String program(final int ap) {
+        return "/opt/app-" + ap;
+    }
+
+    private static String file(final int ap) {
+        return "/srv/data/" + ap;
+    }
+}
