@@ -29,6 +29,8 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two app instances in one JVM against a real broker, with the query tables spread over four partitions: each
- * instance answers for keys the other owns, and after one stops the other answers for all of them.
+ * instance answers for keys the other owns, keys whose owner cannot be reached are read from a standby, and after
+ * one instance stops the other answers for all of them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoInstancesTest {
@@ -65,6 +68,7 @@ class TwoInstancesTest {
     @TempDir
     static Path stateDirs;
 
+    private static final String APPLICATION_ID = "tether-two-" + UUID.randomUUID();
     private static TetherStreamsApp first;
     private static TetherStreamsApp second;
     private static final List<String> APS = new ArrayList<>();
@@ -75,9 +79,8 @@ class TwoInstancesTest {
         KAFKA.createTopic(OutputTablesTopology.MIGRATION_SETS_TOPIC, 4, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         KAFKA.createTopic(OutputTablesTopology.AP_INDEX_TOPIC, 4, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         produceSets();
-        final String applicationId = "tether-two-" + UUID.randomUUID();
-        first = start(applicationId, "first");
-        second = start(applicationId, "second");
+        first = start(APPLICATION_ID, "first", Map.of());
+        second = start(APPLICATION_ID, "second", Map.of());
     }
 
     @AfterAll
@@ -177,6 +180,33 @@ class TwoInstancesTest {
 
     @Test
     @Order(6)
+    void anOwnerThatCannotBeReachedIsReadFromItsStandby() throws Exception {
+        // a third instance that advertises an address nobody listens on: the keys it comes to own can only be
+        // answered from the standby copies the other two keep
+        final int deadPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
+        final TetherStreamsApp unreachable = start(APPLICATION_ID, "unreachable", Map.of("application.server", "127.0.0.1:" + deadPort));
+        try {
+            Eventually.waitUntil("the unreachable instance owns some keys", WAIT, () -> first.state() == KafkaStreams.State.RUNNING
+                && unreachable.state() == KafkaStreams.State.RUNNING
+                && APS.stream().anyMatch(ap -> unreachable.applicationServer().equals(first.streams()
+                    .queryMetadataForKey(OutputTablesTopology.STORES.apIndex(), ap, Serdes.String().serializer()).activeHost())));
+            Eventually.waitUntil("both reachable instances answer every AP", WAIT,
+                () -> APS.stream().allMatch(ap -> Http.migrationSet(first.httpPort(), ap).status() == 200
+                    && Http.migrationSet(second.httpPort(), ap).status() == 200));
+            for (final String ap : APS) {
+                assertEquals(Json.MAPPER.readTree(ANSWERS.get(ap)), Http.migrationSet(first.httpPort(), ap).json(), ap);
+                assertEquals(Json.MAPPER.readTree(ANSWERS.get(ap)), Http.migrationSet(second.httpPort(), ap).json(), ap);
+            }
+        } finally {
+            unreachable.close();
+        }
+    }
+
+    @Test
+    @Order(7)
     void afterOneInstanceStopsTheOtherAnswersEverySet() throws Exception {
         assertFalse(ANSWERS.isEmpty(), "the first test recorded the answers");
         second.close();
@@ -205,7 +235,7 @@ class TwoInstancesTest {
         assertFalse(response.body().contains("Exception"), response.body());
     }
 
-    private static TetherStreamsApp start(final String applicationId, final String name) {
+    private static TetherStreamsApp start(final String applicationId, final String name, final Map<String, String> extra) {
         final Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", KAFKA.bootstrapServers());
         settings.put("schema.registry.url", REGISTRY);
@@ -214,6 +244,7 @@ class TwoInstancesTest {
         settings.put("http.host", "127.0.0.1");
         settings.put("http.port", "0");
         settings.put("http.advertised.host", "127.0.0.1");
+        settings.putAll(extra);
         final TetherConfig config = TetherConfig.load(null, Map.of(), settings);
         return new TetherStreamsApp(config, OutputTablesTopology.build(REGISTRY, Duration.ofDays(1)), OutputTablesTopology.STORES, List.of())
             .start();
