@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ol>
  *   <li>throughput: N pre-loaded events drained by the whole topology under exactly_once_v2, against bare
  *       KafkaConsumers draining the same topics (raw bytes, and with the same Avro deserializer);</li>
- *   <li>replay: a fresh application id re-reading the same history from the beginning;</li>
+ *   <li>replay: a fresh application id re-reading the same history from the beginning, and {@code tether replay
+ *       --from-topics} (the CLI command: read, sort, feed into its own topics, process);</li>
  *   <li>latency: event send → first migration set on the output topic that shows it, under a steady rate, for a
  *       few (pid-table grace, commit interval) settings.</li>
  * </ol>
@@ -53,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S]</pre>
  */
 public final class StreamsE2eBench {
-    private static final String HISTORY = "tp.";
+    /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
+    private static final String HISTORY = "";
 
     private final Args args;
     private final List<String> summary = new ArrayList<>();
@@ -113,6 +115,10 @@ public final class StreamsE2eBench {
         final Drain replay = drain("replay", "e2e-replay", "replay.", inputs, total);
         summary.add("replay (fresh application.id re-reading the same history from offset 0):");
         summary.add(replay.line("  fresh app (from RUNNING)  ", raw, avro));
+
+        if (args.tetherReplay) {
+            tetherReplay(total, raw, avro);
+        }
 
         for (final String spec : args.latencyRuns) {
             latency(spec);
@@ -366,6 +372,33 @@ public final class StreamsE2eBench {
         }
     }
 
+    /**
+     * {@code tether replay --from-topics} as a user runs it: reads the whole history, sorts it by event time, feeds it
+     * into the replay's own topics and runs a fresh application on them until it has caught up.
+     */
+    private void tetherReplay(final long total, final double raw, final double avro) {
+        log("tether replay --from-topics over the same %,d records...", total);
+        final java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream stdout = System.out;
+        final int exit;
+        final long start = System.nanoTime();
+        System.setOut(new java.io.PrintStream(answer, true, StandardCharsets.UTF_8));
+        try {
+            // the command takes its output stream when it is constructed: the AP listing goes to the buffer
+            exit = new picocli.CommandLine(new io.tether.cli.record.ReplayCommand()).execute("--from-topics",
+                "--bootstrap", kafka.bootstrapServers(), "--registry", registry.url());
+        } finally {
+            System.setOut(stdout);
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        final String first = answer.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("(no answer)");
+        final double rate = total / seconds;
+        log("  tether replay exit %d in %.1f s = %,.0f events/s; it answered: %s", exit, seconds, rate, first);
+        summary.add(String.format(Locale.ROOT, "  tether replay --from-topics (read+sort+feed+process, wall): %,10.0f "
+                + "events/s in %.1f s = %.3f x raw consumer, %.3f x Avro consumer, exit %d, \"%s\" (load %s)", rate,
+            seconds, rate / raw, rate / avro, exit, first, load()));
+    }
+
     // ---- latency --------------------------------------------------------------------------------------------
 
     private void latency(final String spec) throws Exception {
@@ -433,7 +466,7 @@ public final class StreamsE2eBench {
     /** Command-line options. */
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
-                        List<String> latencyRuns) {
+                        List<String> latencyRuns, boolean tetherReplay) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -451,9 +484,10 @@ public final class StreamsE2eBench {
                 Integer.parseInt(m.getOrDefault("probes-per-second", "20")),
                 Integer.parseInt(m.getOrDefault("latency-seconds", "20")),
                 m.getOrDefault("latency-runs", "0:100,30:100").isBlank() ? List.of()
-                    : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")));
+                    : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")),
+                Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")));
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
-                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs"));
+                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
