@@ -299,6 +299,8 @@ public final class StreamsE2eBench {
             long lastOutput = -1;
             long lastOutputChange = -1;
             long inputDrainedAt = -1;
+            long lastInternalLag = -1;
+            long lastInternalChange = running;
             long lastReport = running;
             String loadAtEnd = load();
             while (true) {
@@ -320,18 +322,24 @@ public final class StreamsE2eBench {
                         + "load %s", (now - running) / 1e9, s.consumedInput(), total, s.inputLag(), s.internalLag(),
                         s.worstInternal(), s.outputEnd(), load());
                 }
-                // settled: all input read, the outputs have been written and stopped growing; internal topics
-                // drained too, or (commit markers, see GroupProgress) quiet for long
+                if (s.internalLag() != lastInternalLag) {
+                    lastInternalLag = s.internalLag();
+                    lastInternalChange = now;
+                }
+                // settled: all input read, the outputs have been written and stopped growing, and the internal
+                // topics drained -- or (commit markers, see GroupProgress) their lag has not moved for 15 s either
                 final boolean wrote = lastOutputChange >= 0 && lastOutput > 0;
                 final long quietNanos = wrote ? now - lastOutputChange : 0;
+                final boolean internalStill = now - lastInternalChange > 15e9;
                 final boolean settled = inputDrainedAt >= 0 && wrote
-                    && ((s.internalLag() == 0 && quietNanos > 3e9) || quietNanos > 15e9);
+                    && ((s.internalLag() == 0 && quietNanos > 3e9) || (quietNanos > 15e9 && internalStill));
                 if (settled) {
                     if (s.internalLag() > 0) {
-                        log("  output quiet for 15 s with internal lag %,d (%s): taking it as settled", s.internalLag(),
+                        log("  output and internal lag unchanged for 15 s, internal lag %,d (%s): taking it as settled", s.internalLag(),
                             s.worstInternal());
                     }
-                    final long end = Math.max(inputDrainedAt, lastOutputChange);
+                    // the last moment anything moved: input read, internal topics consumed, output written
+                    final long end = Math.max(inputDrainedAt, Math.max(lastOutputChange, lastInternalChange));
                     final Drain d = new Drain(total, start, running, end, loadAtEnd, false);
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
                         total, (end - running) / 1e9, d.rate(), s.outputEnd());
@@ -350,21 +358,30 @@ public final class StreamsE2eBench {
         }
     }
 
-    /** One set read back through the app's HTTP API, so a run that processed nothing cannot pass for a fast one. */
+    /**
+     * Reads back what the app learnt through its HTTP API, so that a run which attributed nothing cannot pass for a
+     * fast one: how many APs it knows (the workload has 3 per application: front end, server, batch job) and
+     * whether one front end's set holds its server (a connection) and batch job (a shared written file).
+     */
     private void sanityCheck(final TetherStreamsApp app) {
         final String ap = EventMix.frontendProgram(0) + "@" + EventMix.host(0);
         try {
-            final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + app.httpPort() + "/api/v1/migration-set?ap="
-                        + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            final HttpClient http = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + app.httpPort() + "/api/v1/";
+            final String aps = http.send(HttpRequest.newBuilder(URI.create(base + "aps")).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+            final long known = aps.split("\"ap\"", -1).length - 1;
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "migration-set?ap=" + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             final String body = response.body();
             final boolean server = body.contains(EventMix.serverProgram(0) + "@");
             final boolean batch = body.contains(EventMix.batchProgram(0) + "@");
-            log("  sanity: GET migration-set?ap=%s -> %d, %d bytes, server member %s, batch member %s",
-                ap, response.statusCode(), body.length(), server, batch);
-            summary.add(String.format(Locale.ROOT, "  sanity: set of %s has the server: %s, the batch job: %s", ap,
-                server, batch));
+            final String line = String.format(Locale.ROOT, "  sanity: %d APs known (workload: %d); set of %s (HTTP %d, "
+                + "%d bytes) has its server: %s, its batch job: %s", known, 3 * args.groups, ap, response.statusCode(),
+                body.length(), server, batch);
+            log("%s", line);
+            summary.add(line);
         } catch (final IOException e) {
             log("  sanity check failed: %s", e.getMessage());
         } catch (final InterruptedException e) {
