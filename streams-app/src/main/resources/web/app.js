@@ -10,10 +10,15 @@
 
   const API = '/api/v1';
   const MAX_LISTED_APS = 500;
-  const BIG_GRAPH = 600;   // above this many nodes: cheaper layout and rendering while panning
+  const BIG_GRAPH = 200;   // above this many nodes: the quick (spectral only) layout
+
+  // fcose registers itself with a global cytoscape; this only covers a load order where it could not.
+  // (No element of the page may have id "exports" or "module": the libraries' UMD wrappers would take it for CommonJS.)
+  if (window.cytoscapeFcose && !cytoscape('layout', 'fcose')) cytoscape.use(window.cytoscapeFcose);
 
   const $ = (id) => document.getElementById(id);
-  const state = { ap: null, data: null, source: null, version: 0, loads: 0, aps: [] };
+  const state = { ap: null, data: null, source: null, version: 0, loads: 0, aps: [], errors: [] };
+  window.addEventListener('error', (e) => state.errors.push(String(e.message)));
 
   const cy = cytoscape({
     container: $('graph'),
@@ -44,7 +49,9 @@
         'curve-style': 'bezier', 'width': 1.5, 'line-color': '#64748b', 'target-arrow-color': '#64748b',
         'target-arrow-shape': 'triangle', 'arrow-scale': 0.8, 'label': 'data(label)', 'font-size': 9,
         'text-rotation': 'autorotate', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85,
-        'text-background-padding': 1, 'min-zoomed-font-size': 7 } },
+        'text-background-padding': 1, 'min-zoomed-font-size': 7,
+        // edges cross host boxes: keep them above every box, or a host's fill hides them
+        'z-compound-depth': 'top' } },
       { selector: 'edge.connects', style: { 'width': 2.5, 'line-color': '#0f172a', 'target-arrow-color': '#0f172a' } },
       { selector: 'edge.writes', style: { 'line-color': '#c2410c', 'target-arrow-color': '#c2410c' } },
       { selector: 'edge.reads', style: { 'line-style': 'dashed', 'line-color': '#1d4ed8', 'target-arrow-color': '#1d4ed8' } },
@@ -152,8 +159,14 @@
       for (const el of next.nodes.concat(next.edges)) {
         const existing = cy.getElementById(el.data.id);
         if (existing.nonempty()) {
-          existing.data(el.data);
-          existing.classes(el.classes);
+          // id, source, target and parent are part of the element's identity here (they are in its id): only the
+          // rest may change, and Cytoscape refuses those four through data() anyway.
+          const changed = {};
+          for (const k of Object.keys(el.data)) {
+            if (k !== 'id' && k !== 'source' && k !== 'target' && k !== 'parent' && existing.data(k) !== el.data[k]) changed[k] = el.data[k];
+          }
+          if (Object.keys(changed).length > 0) existing.data(changed);
+          if (existing.classes().join(' ') !== el.classes) existing.classes(el.classes);
         } else {
           added.push(el);
         }
@@ -178,13 +191,26 @@
 
   function layout(fromScratch) {
     const big = cy.nodes().length > BIG_GRAPH;
+    const started = performance.now();
+    try {
+      runLayout(big, fromScratch);
+      state.layoutMillis = Math.round(performance.now() - started);
+    } catch (e) {
+      // A layout failure must not leave a blank canvas: fall back to a plain grid and say so.
+      state.errors.push(String(e && e.stack || e));
+      message('Layout failed (' + e.message + '); showing a simple grid instead.');
+      cy.layout({ name: 'grid', fit: true, padding: 30 }).run();
+    }
+  }
+
+  // animate 'end' rather than false: with compound nodes, fcose's non-animated path left edges unpainted until the
+  // next layout (seen in headless Chromium); 'end' jumps to the result in one frame.
+  function runLayout(big, fromScratch) {
     cy.layout({
-      name: 'fcose', quality: big ? 'draft' : 'default', randomize: fromScratch, animate: !big && !fromScratch,
+      name: 'fcose', quality: big ? 'draft' : 'default', randomize: fromScratch, animate: (big || fromScratch) ? 'end' : true,
       animationDuration: 300, fit: true, padding: 30, nodeDimensionsIncludeLabels: true, packComponents: true,
       nodeRepulsion: 9000, idealEdgeLength: 90, nestingFactor: 0.1, tile: true
     }).run();
-    cy.textureOnViewport(big);
-    cy.hideEdgesOnViewport(big);
   }
 
   // ---- details and why ----
@@ -320,6 +346,7 @@
       document.body.dataset.state = 'ready';
     } catch (e) {
       if (ap !== state.ap) return;
+      state.errors.push(String(e && e.stack || e));
       message('Could not load the migration set of ' + ap + ': ' + e.message);
       document.body.dataset.state = 'error';
     }
@@ -377,7 +404,7 @@
     window.history.replaceState(null, '', url);
     markCurrent();
     const q = '?ap=' + encodeURIComponent(ap);
-    const exports = $('exports');
+    const exports = $('export-links');
     exports.replaceChildren();
     exports.classList.remove('muted');
     [['JSON', API + '/migration-set' + q + '&format=json'], ['DOT', API + '/migration-set' + q + '&format=dot'],

@@ -73,6 +73,16 @@ class NamespaceScanTest {
                 assertTrue(events2.ofPid(server.pid()).isEmpty(), "h2's scanner does not cover h1's processes");
                 assertTrue(events1.ofPid((int) ProcessHandle.current().pid()).isEmpty(),
                         "nor the root namespace's");
+                assertEquals(null, accept.getHeader().getNetns(), "one namespace per collector: no namespace in events");
+
+                // --all-netns: one scanner for every namespace, each event noting its process's namespace
+                final CapturingEvents all = new CapturingEvents();
+                ProcScanner.of("machine", NetnsScope.all()).scan(all);
+                final AcceptEvent seenByAll = all.of(AcceptEvent.class, server.pid()).get(0);
+                assertEquals(NetnsScope.named(h1.namespace()).inode(), seenByAll.getHeader().getNetns());
+                assertEquals(NetnsScope.named(h2.namespace()).inode(),
+                        all.of(ConnectEvent.class, client.pid()).get(0).getHeader().getNetns());
+                assertEquals(accept.getLocal(), seenByAll.getLocal());
             }
         }
     }

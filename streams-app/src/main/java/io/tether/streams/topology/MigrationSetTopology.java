@@ -163,10 +163,14 @@ public final class MigrationSetTopology {
         final KStream<String, MigrationSet> sets = branches.get("graph-output-sets")
             .mapValues(GraphOutput::set, Named.as("set-values"));
         sets.to(options.migrationSetsTopic(), Produced.with(keys, setSerde).withName("migration-sets-sink"));
-        sets.toTable(Named.as("migration-sets-table"),
+        // the query tables read the output topics back: the graph task re-keys (component id, ap), and tables
+        // straight off its output would each need a repartition topic; the compacted topics are partitioned already
+        final KStream<String, MigrationSet> setsBack = builder.stream(options.migrationSetsTopic(),
+            Consumed.with(keys, setSerde).withName("migration-sets-source"));
+        setsBack.toTable(Named.as("migration-sets-table"),
             Materialized.<String, MigrationSet>as(Stores.persistentKeyValueStore(StoreNames.MIGRATION_SETS))
                 .withKeySerde(keys).withValueSerde(setSerde));
-        sets.toTable(Named.as("migration-sets-history-table"),
+        setsBack.toTable(Named.as("migration-sets-history-table"),
             Materialized.<String, MigrationSet>as(Stores.persistentVersionedKeyValueStore(
                     StoreNames.MIGRATION_SETS_HISTORY, options.evidenceWindow()))
                 .withKeySerde(keys).withValueSerde(setSerde));
@@ -174,10 +178,12 @@ public final class MigrationSetTopology {
         final KStream<String, String> index = branches.get("graph-output-index")
             .mapValues(GraphOutput::componentId, Named.as("index-values"));
         index.to(options.apIndexTopic(), Produced.with(keys, keys).withName("ap-index-sink"));
-        index.toTable(Named.as("ap-index-table"),
+        final KStream<String, String> indexBack = builder.stream(options.apIndexTopic(),
+            Consumed.with(keys, keys).withName("ap-index-source"));
+        indexBack.toTable(Named.as("ap-index-table"),
             Materialized.<String, String>as(Stores.persistentKeyValueStore(StoreNames.AP_INDEX))
                 .withKeySerde(keys).withValueSerde(keys));
-        index.toTable(Named.as("ap-index-history-table"),
+        indexBack.toTable(Named.as("ap-index-history-table"),
             Materialized.<String, String>as(Stores.persistentVersionedKeyValueStore(
                     StoreNames.AP_INDEX_HISTORY, options.evidenceWindow()))
                 .withKeySerde(keys).withValueSerde(keys));

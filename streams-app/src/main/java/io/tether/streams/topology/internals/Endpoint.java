@@ -14,7 +14,7 @@ public record Endpoint(String ip, int port, String path) implements Comparable<E
     }
 
     public SocketAddress toAvro() {
-        return SocketAddress.newBuilder().setIp(ip).setPort(port).setPath(path).build();
+        return new SocketAddress(ip, port, path);
     }
 
     public boolean isIp() {

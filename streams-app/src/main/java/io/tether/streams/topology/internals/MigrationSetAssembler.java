@@ -49,8 +49,7 @@ final class MigrationSetAssembler {
                 sources |= p.sourceMask;
             }
             final List<CaptureSource> sourceList = Sources.list(sources);
-            apps.add(AppMember.newBuilder().setAp(n.ap).setHost(n.host).setProgram(n.program)
-                .setPids(new ArrayList<>(n.pids.keySet())).setSources(sourceList).build());
+            apps.add(new AppMember(n.ap, n.host, n.program, new ArrayList<>(n.pids.keySet()), sourceList));
             for (final FileUseEvidence use : n.fileUses.values()) {
                 // host, then path: '\u0000' sorts before any character of a path
                 final String fileKey = use.file.host + '\u0000' + use.file.path;
@@ -71,9 +70,8 @@ final class MigrationSetAssembler {
                 final String server = conn.serverEnd.toString();
                 connections.put(conn.client.ap + '\u0000' + conn.server.ap + '\u0000' + server + '\u0000'
                         + conn.protocol + '\u0000' + conn.clientEnd,
-                    Connection.newBuilder().setClientAp(conn.client.ap).setServerAp(conn.server.ap)
-                        .setClient(conn.clientEnd.toAvro()).setServer(conn.serverEnd.toAvro())
-                        .setProtocol(conn.protocol).setLastSeenMicros(conn.lastSeenMicros).build());
+                    new Connection(conn.client.ap, conn.server.ap, conn.clientEnd.toAvro(), conn.serverEnd.toAvro(),
+                        conn.protocol, conn.lastSeenMicros));
                 if (conn.client != conn.server) {
                     final String detail = "connects " + server;
                     couplings.merge(conn.client.ap + '\u0000' + conn.server.ap + "\u0000CONNECTS\u0000" + detail,
@@ -85,9 +83,8 @@ final class MigrationSetAssembler {
             for (final ExternalEvidence x : n.externals.values()) {
                 externals.put(x.ap.ap + '\u0000' + x.direction + '\u0000' + x.remote + '\u0000' + x.protocol
                         + '\u0000' + x.local,
-                    ExternalEndpoint.newBuilder().setAp(x.ap.ap).setDirection(x.direction)
-                        .setAddress(x.remote.toAvro()).setLocal(x.local == null ? null : x.local.toAvro())
-                        .setProtocol(x.protocol).setLastSeenMicros(x.lastSeenMicros).build());
+                    new ExternalEndpoint(x.ap.ap, x.direction, x.remote.toAvro(),
+                        x.local == null ? null : x.local.toAvro(), x.protocol, x.lastSeenMicros));
             }
         }
 
@@ -96,12 +93,11 @@ final class MigrationSetAssembler {
             final FileNode file = filesByKey.get(entry.getKey());
             final List<FileUse> openedBy = new ArrayList<>(entry.getValue().size());
             for (final Map.Entry<String, long[]> use : entry.getValue().entrySet()) {
-                openedBy.add(FileUse.newBuilder().setAp(use.getKey())
-                    .setMode(use.getValue()[0] == 1 ? AccessMode.WRITE : AccessMode.READ)
-                    .setCount(use.getValue()[1]).build());
+                openedBy.add(new FileUse(use.getKey(), use.getValue()[0] == 1 ? AccessMode.WRITE : AccessMode.READ,
+                    use.getValue()[1]));
             }
-            files.add(FileMember.newBuilder().setHost(file.host).setPath(file.path)
-                .setTransfer(file.written() ? Transfer.MOVE : Transfer.COPY).setOpenedBy(openedBy).build());
+            files.add(new FileMember(file.host, file.path, file.written() ? Transfer.MOVE : Transfer.COPY,
+                openedBy));
             if (file.written()) {
                 // a star from the first writer to every other user: k-1 edges explain a file of k users
                 final String writer = file.writers.firstKey();
@@ -117,21 +113,14 @@ final class MigrationSetAssembler {
             }
         }
 
-        return MigrationSet.newBuilder()
-            .setComponentId(c.id())
-            .setUpdatedMicros(c.updatedMicros)
-            .setApps(apps)
-            .setFiles(files)
-            .setConnections(new ArrayList<>(connections.values()))
-            .setExternal(new ArrayList<>(externals.values()))
-            .setCouplings(new ArrayList<>(couplings.values()))
-            .build();
+        // all-arguments constructors: the builders validate and copy every field, several times slower
+        return new MigrationSet(c.id(), c.updatedMicros, apps, files, new ArrayList<>(connections.values()),
+            new ArrayList<>(externals.values()), new ArrayList<>(couplings.values()));
     }
 
     private static Coupling coupling(final String from, final String to, final CouplingKind kind,
                                      final String detail, final long lastSeen) {
-        return Coupling.newBuilder().setFrom(from).setTo(to).setKind(kind).setDetail(detail)
-            .setLastSeenMicros(lastSeen).build();
+        return new Coupling(from, to, kind, detail, lastSeen);
     }
 
     private static Coupling later(final Coupling a, final Coupling b) {
