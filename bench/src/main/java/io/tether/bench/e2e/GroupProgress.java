@@ -25,7 +25,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class GroupProgress {
     /** A snapshot: records still to read from the inputs and from the internal topics, and the outputs' end sum. */
-    record Snapshot(long inputLag, long internalLag, long consumedInput, long outputEnd) {
+    record Snapshot(long inputLag, long internalLag, long consumedInput, long outputEnd, String worstInternal) {
     }
 
     private final Admin admin;
@@ -58,13 +58,20 @@ final class GroupProgress {
             inputLag += ends.get(tp).offset() - at;
             consumed += at;
         }
+        String worst = "-";
+        long worstLag = 0;
         for (final Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
             if (!inputs.contains(e.getKey().topic()) && e.getValue() != null) {
-                internalLag += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset() - 1);
+                final long lag = Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset() - 1);
+                internalLag += lag;
+                if (lag > worstLag) {
+                    worstLag = lag;
+                    worst = e.getKey() + "=" + lag;
+                }
             }
         }
         final long outputEnd = outputs.stream().collect(Collectors.summingLong(tp -> ends.get(tp).offset()));
-        return new Snapshot(inputLag, internalLag, consumed, outputEnd);
+        return new Snapshot(inputLag, internalLag, consumed, outputEnd, worst.replace(groupId + "-", ""));
     }
 
     private static <T> T get(final org.apache.kafka.common.KafkaFuture<T> future) throws Exception {

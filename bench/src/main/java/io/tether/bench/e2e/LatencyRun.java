@@ -35,7 +35,7 @@ final class LatencyRun {
     static final String PROBE_PREFIX = "/bench/probe/";
 
     /** Result: sorted latencies in ms of the probes that came out, and how many were sent. */
-    record Result(long[] latenciesMs, int probesSent, long eventsSent, double achievedRate) {
+    record Result(long[] latenciesMs, int probesSent, long eventsSent, double achievedRate, long setsRead) {
         long percentile(final double p) {
             if (latenciesMs.length == 0) {
                 return -1;
@@ -57,9 +57,10 @@ final class LatencyRun {
         final long[] latencyNanos = new long[maxProbes];
         Arrays.fill(latencyNanos, -1);
         final AtomicLong received = new AtomicLong();
+        final AtomicLong setsRead = new AtomicLong();
         final AtomicBoolean stop = new AtomicBoolean();
         final Thread reader = new Thread(() -> readOutput(bootstrap, registryUrl, outputTopic, sentNanos, latencyNanos,
-            received, stop), "latency-reader");
+            received, setsRead, stop), "latency-reader");
         reader.setDaemon(true);
         reader.start();
 
@@ -117,7 +118,7 @@ final class LatencyRun {
             reader.join(10_000);
             final long[] latencies = Arrays.stream(latencyNanos, 0, probes).filter(l -> l >= 0)
                 .map(l -> l / 1_000_000).sorted().toArray();
-            return new Result(latencies, probes, sent, achieved);
+            return new Result(latencies, probes, sent, achieved, setsRead.get());
         }
     }
 
@@ -135,15 +136,16 @@ final class LatencyRun {
 
     private static void readOutput(final String bootstrap, final String registryUrl, final String topic,
                                    final long[] sentNanos, final long[] latencyNanos, final AtomicLong received,
-                                   final AtomicBoolean stop) {
+                                   final AtomicLong setsRead, final AtomicBoolean stop) {
         final Map<String, Object> props = new HashMap<>();
         props.put("bootstrap.servers", bootstrap);
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", false);
         props.put("auto.offset.reset", "earliest");
         props.put("schema.registry.url", registryUrl);
-        try (KafkaConsumer<String, MigrationSet> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-            new AvroDeserializer<>(MigrationSet.class))) {
+        final AvroDeserializer<MigrationSet> sets = new AvroDeserializer<>(MigrationSet.class);
+        sets.configure(Map.of("schema.registry.url", registryUrl), false);
+        try (KafkaConsumer<String, MigrationSet> consumer = new KafkaConsumer<>(props, new StringDeserializer(), sets)) {
             final List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
@@ -154,6 +156,7 @@ final class LatencyRun {
                     if (r.value() == null) {
                         continue;
                     }
+                    setsRead.incrementAndGet();
                     for (final FileMember f : r.value().getFiles()) {
                         final String path = f.getPath();
                         if (path.startsWith(PROBE_PREFIX)) {

@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ol>
  *   <li>throughput: N pre-loaded events drained by the whole topology under exactly_once_v2, against bare
  *       KafkaConsumers draining the same topics (raw bytes, and with the same Avro deserializer);</li>
- *   <li>replay: a fresh application id re-reading the same history from the beginning;</li>
+ *   <li>replay: a fresh application id re-reading the same history from the beginning, and {@code tether replay
+ *       --from-topics} (the CLI command: read, sort, feed into its own topics, process);</li>
  *   <li>latency: event send → first migration set on the output topic that shows it, under a steady rate, for a
  *       few (pid-table grace, commit interval) settings.</li>
  * </ol>
@@ -53,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S]</pre>
  */
 public final class StreamsE2eBench {
-    private static final String HISTORY = "tp.";
+    /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
+    private static final String HISTORY = "";
 
     private final Args args;
     private final List<String> summary = new ArrayList<>();
@@ -114,6 +116,10 @@ public final class StreamsE2eBench {
         summary.add("replay (fresh application.id re-reading the same history from offset 0):");
         summary.add(replay.line("  fresh app (from RUNNING)  ", raw, avro));
 
+        if (args.tetherReplay) {
+            tetherReplay(total, raw, avro);
+        }
+
         for (final String spec : args.latencyRuns) {
             latency(spec);
         }
@@ -138,15 +144,17 @@ public final class StreamsE2eBench {
     }
 
     /**
-     * Writes N events spread evenly over {@code historyHours} of event time, then per partition a few records from
+     * Writes N events spread evenly over {@code historySeconds} of event time (short by default: in a backlog the
+     * inputs race ahead of the process table, which arrives through two repartition hops, and events further
+     * apart than the attribution grace would find no process), then per partition a few records from
      * a process nobody knows, later than the grace periods: they advance stream time so that the joins release the
      * last events instead of holding them for records that never come. Returns how many records were written.
      */
     private long preload() throws Exception {
-        log("pre-loading %,d events (%d hosts, %d applications, %.1f h of event time)...", args.events, args.hosts,
-            args.groups, args.historyHours);
+        log("pre-loading %,d events (%d hosts, %d applications, %.0f s of event time)...", args.events, args.hosts,
+            args.groups, args.historySeconds);
         final EventMix mix = new EventMix(args.hosts, args.groups, 42);
-        final long spanMicros = (long) (args.historyHours * 3600e6);
+        final long spanMicros = (long) (args.historySeconds * 1e6);
         final long base = (System.currentTimeMillis() - 24 * 3600_000L) * 1000;
         final long[] perKind = new long[EventKind.values().length];
         long written = 0;
@@ -166,7 +174,9 @@ public final class StreamsE2eBench {
                     log("  pre-load %,d / %,d", i, args.events);
                 }
             }
-            final long flushTime = base + spanMicros + Duration.ofMinutes(5).toNanos() / 1000;
+            // past the attribution grace (30 s) and the connection join's window + grace (60 s), within the process
+            // table's history (2 min), so that the last events are released and still find their process
+            final long flushTime = base + spanMicros + Duration.ofSeconds(65).toNanos() / 1000;
             for (int p = 0; p < args.partitions; p++) {
                 for (int k = 0; k < 8; k++) {
                     for (final EventMix.Event e : EventMix.streamTimeAdvance(p * 8 + k, flushTime)) {
@@ -287,8 +297,10 @@ public final class StreamsE2eBench {
             final GroupProgress progress = new GroupProgress(kafka.admin(), applicationId, inputTopics, outputs);
             final long deadline = running + Duration.ofSeconds(args.phaseTimeoutSeconds).toNanos();
             long lastOutput = -1;
-            long lastOutputChange = running;
-            long drainedAt = -1;
+            long lastOutputChange = -1;
+            long inputDrainedAt = -1;
+            long lastInternalLag = -1;
+            long lastInternalChange = running;
             long lastReport = running;
             String loadAtEnd = load();
             while (true) {
@@ -297,32 +309,40 @@ public final class StreamsE2eBench {
                 if (s.outputEnd() != lastOutput) {
                     lastOutput = s.outputEnd();
                     lastOutputChange = now;
-                }
-                final boolean drained = s.inputLag() == 0 && s.internalLag() == 0;
-                if (drained && drainedAt < 0) {
-                    drainedAt = now;
                     loadAtEnd = load();
-                } else if (!drained) {
-                    drainedAt = -1;
+                }
+                if (s.inputLag() == 0 && inputDrainedAt < 0) {
+                    inputDrainedAt = now;
+                } else if (s.inputLag() > 0) {
+                    inputDrainedAt = -1;
                 }
                 if (now - lastReport > 3e9) {
                     lastReport = now;
-                    log("  %5.1f s: consumed %,d / %,d input, input lag %,d, internal lag %,d, output end %,d, load %s",
-                        (now - running) / 1e9, s.consumedInput(), total, s.inputLag(), s.internalLag(), s.outputEnd(),
-                        load());
+                    log("  %5.1f s: consumed %,d / %,d input, input lag %,d, internal lag %,d (worst %s), output end %,d, "
+                        + "load %s", (now - running) / 1e9, s.consumedInput(), total, s.inputLag(), s.internalLag(),
+                        s.worstInternal(), s.outputEnd(), load());
                 }
-                final boolean quiet = now - lastOutputChange > 3e9;
-                final boolean stuck = s.inputLag() == 0 && now - lastOutputChange > 15e9;
-                if ((drainedAt >= 0 && quiet) || stuck) {
-                    if (!drained) {
-                        log("  input consumed and output quiet for 15 s, internal lag still %,d: taking it as settled",
-                            s.internalLag());
-                        loadAtEnd = load();
+                if (s.internalLag() != lastInternalLag) {
+                    lastInternalLag = s.internalLag();
+                    lastInternalChange = now;
+                }
+                // settled: all input read, the outputs have been written and stopped growing, and the internal
+                // topics drained -- or (commit markers, see GroupProgress) their lag has not moved for 15 s either
+                final boolean wrote = lastOutputChange >= 0 && lastOutput > 0;
+                final long quietNanos = wrote ? now - lastOutputChange : 0;
+                final boolean internalStill = now - lastInternalChange > 15e9;
+                final boolean settled = inputDrainedAt >= 0 && wrote
+                    && ((s.internalLag() == 0 && quietNanos > 3e9) || (quietNanos > 15e9 && internalStill));
+                if (settled) {
+                    if (s.internalLag() > 0) {
+                        log("  output and internal lag unchanged for 15 s, internal lag %,d (%s): taking it as settled", s.internalLag(),
+                            s.worstInternal());
                     }
-                    final long settled = Math.max(drainedAt < 0 ? lastOutputChange : drainedAt, lastOutputChange);
-                    final Drain d = new Drain(total, start, running, settled, loadAtEnd, false);
+                    // the last moment anything moved: input read, internal topics consumed, output written
+                    final long end = Math.max(inputDrainedAt, Math.max(lastOutputChange, lastInternalChange));
+                    final Drain d = new Drain(total, start, running, end, loadAtEnd, false);
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
-                        total, (settled - running) / 1e9, d.rate(), s.outputEnd());
+                        total, (end - running) / 1e9, d.rate(), s.outputEnd());
                     sanityCheck(app);
                     return d;
                 }
@@ -338,26 +358,62 @@ public final class StreamsE2eBench {
         }
     }
 
-    /** One set read back through the app's HTTP API, so a run that processed nothing cannot pass for a fast one. */
+    /**
+     * Reads back what the app learnt through its HTTP API, so that a run which attributed nothing cannot pass for a
+     * fast one: how many APs it knows (the workload has 3 per application: front end, server, batch job) and
+     * whether one front end's set holds its server (a connection) and batch job (a shared written file).
+     */
     private void sanityCheck(final TetherStreamsApp app) {
         final String ap = EventMix.frontendProgram(0) + "@" + EventMix.host(0);
         try {
-            final HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                    "http://127.0.0.1:" + app.httpPort() + "/api/v1/migration-set?ap="
-                        + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+            final HttpClient http = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + app.httpPort() + "/api/v1/";
+            final String aps = http.send(HttpRequest.newBuilder(URI.create(base + "aps")).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+            final long known = aps.split("\"ap\"", -1).length - 1;
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base
+                    + "migration-set?ap=" + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             final String body = response.body();
             final boolean server = body.contains(EventMix.serverProgram(0) + "@");
             final boolean batch = body.contains(EventMix.batchProgram(0) + "@");
-            log("  sanity: GET migration-set?ap=%s -> %d, %d bytes, server member %s, batch member %s",
-                ap, response.statusCode(), body.length(), server, batch);
-            summary.add(String.format(Locale.ROOT, "  sanity: set of %s has the server: %s, the batch job: %s", ap,
-                server, batch));
+            final String line = String.format(Locale.ROOT, "  sanity: %d APs known (workload: %d); set of %s (HTTP %d, "
+                + "%d bytes) has its server: %s, its batch job: %s", known, 3 * args.groups, ap, response.statusCode(),
+                body.length(), server, batch);
+            log("%s", line);
+            summary.add(line);
         } catch (final IOException e) {
             log("  sanity check failed: %s", e.getMessage());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * {@code tether replay --from-topics} as a user runs it: reads the whole history, sorts it by event time, feeds it
+     * into the replay's own topics and runs a fresh application on them until it has caught up.
+     */
+    private void tetherReplay(final long total, final double raw, final double avro) {
+        log("tether replay --from-topics over the same %,d records...", total);
+        final java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        final java.io.PrintStream stdout = System.out;
+        final int exit;
+        final long start = System.nanoTime();
+        System.setOut(new java.io.PrintStream(answer, true, StandardCharsets.UTF_8));
+        try {
+            // the command takes its output stream when it is constructed: the AP listing goes to the buffer
+            exit = new picocli.CommandLine(new io.tether.cli.record.ReplayCommand()).execute("--from-topics",
+                "--bootstrap", kafka.bootstrapServers(), "--registry", registry.url());
+        } finally {
+            System.setOut(stdout);
+        }
+        final double seconds = (System.nanoTime() - start) / 1e9;
+        final String first = answer.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("(no answer)");
+        final double rate = total / seconds;
+        log("  tether replay exit %d in %.1f s = %,.0f events/s; it answered: %s", exit, seconds, rate, first);
+        summary.add(String.format(Locale.ROOT, "  tether replay --from-topics (read+sort+feed+process, wall): %,10.0f "
+                + "events/s in %.1f s = %.3f x raw consumer, %.3f x Avro consumer, exit %d, \"%s\" (load %s)", rate,
+            seconds, rate / raw, rate / avro, exit, first, load()));
     }
 
     // ---- latency --------------------------------------------------------------------------------------------
@@ -380,9 +436,9 @@ public final class StreamsE2eBench {
                 options.migrationSetsTopic(), args.hosts, args.groups, args.latencyRate, args.probesPerSecond,
                 Duration.ofSeconds(args.latencySeconds), grace.plusSeconds(3), Duration.ofSeconds(30));
             final String line = String.format(Locale.ROOT, "latency grace=%ds commit=%dms at %,.0f events/s: "
-                    + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d of %d probes seen; load %s -> %s)",
+                    + "p50 %d ms, p90 %d ms, p99 %d ms, max %d ms (%d of %d probes seen, %,d sets read; load %s -> %s)",
                 grace.toSeconds(), commitMs, r.achievedRate(), r.percentile(50), r.percentile(90), r.percentile(99),
-                r.percentile(100), r.latenciesMs().length, r.probesSent(), loadBefore, load());
+                r.percentile(100), r.latenciesMs().length, r.probesSent(), r.setsRead(), loadBefore, load());
             log("  %s", line);
             summary.add(line);
         } finally {
@@ -425,9 +481,9 @@ public final class StreamsE2eBench {
     }
 
     /** Command-line options. */
-    private record Args(long events, int partitions, int threads, int hosts, int groups, double historyHours,
+    private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
-                        List<String> latencyRuns) {
+                        List<String> latencyRuns, boolean tetherReplay) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -439,15 +495,16 @@ public final class StreamsE2eBench {
             final Args a = new Args(Long.parseLong(m.getOrDefault("events", "1000000")),
                 Integer.parseInt(m.getOrDefault("partitions", "2")), Integer.parseInt(m.getOrDefault("threads", "2")),
                 Integer.parseInt(m.getOrDefault("hosts", "4")), Integer.parseInt(m.getOrDefault("groups", "40")),
-                Double.parseDouble(m.getOrDefault("history-hours", "2")),
+                Double.parseDouble(m.getOrDefault("history-seconds", "20")),
                 Integer.parseInt(m.getOrDefault("phase-timeout-s", "300")),
-                Integer.parseInt(m.getOrDefault("latency-rate", "5000")),
+                Integer.parseInt(m.getOrDefault("latency-rate", "500")),
                 Integer.parseInt(m.getOrDefault("probes-per-second", "20")),
                 Integer.parseInt(m.getOrDefault("latency-seconds", "20")),
-                m.getOrDefault("latency-runs", "0:100,0:1000,30:100").isBlank() ? List.of()
-                    : List.of(m.getOrDefault("latency-runs", "0:100,0:1000,30:100").split(",")));
-            m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-hours",
-                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs"));
+                m.getOrDefault("latency-runs", "0:100,30:100").isBlank() ? List.of()
+                    : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")),
+                Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")));
+            m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
+                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }

@@ -19,6 +19,7 @@ import java.util.Optional;
 /** The few calls the CLI makes to the streams app's HTTP API (DESIGN.md §3), returning parsed JSON. */
 public final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int UNAVAILABLE_RETRIES = 30;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String base;
 
@@ -49,11 +50,23 @@ public final class ApiClient {
         return aps;
     }
 
-    /** The AP's migration set, or empty when the API does not know it (404) or cannot answer right now (503). */
+    /**
+     * The AP's migration set, or empty when the API does not know it (404). A 503 (a rebalance, stores still being
+     * restored) is retried for a bounded time, then also answered as empty.
+     */
     public Optional<JsonNode> migrationSet(final String ap, final Instant asOf) throws IOException {
         final String query = "/api/v1/migration-set?ap=" + URLEncoder.encode(ap, StandardCharsets.UTF_8)
                 + (asOf == null ? "" : "&asOf=" + URLEncoder.encode(asOf.toString(), StandardCharsets.UTF_8));
-        final HttpResponse<String> response = get(query);
+        HttpResponse<String> response = get(query);
+        for (int attempt = 0; attempt < UNAVAILABLE_RETRIES && response.statusCode() == 503; attempt++) {
+            try {
+                Thread.sleep(1000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            response = get(query);
+        }
         if (response.statusCode() == 200) {
             return Optional.of(JSON.readTree(response.body()));
         }

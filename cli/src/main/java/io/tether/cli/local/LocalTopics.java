@@ -1,6 +1,7 @@
 package io.tether.cli.local;
 
 import io.tether.schemas.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class LocalTopics {
     public static final int PARTITIONS = 3;
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     private LocalTopics() {
     }
@@ -28,6 +30,9 @@ public final class LocalTopics {
         topics.add(new NewTopic(Topics.MIGRATION_SETS, PARTITIONS, (short) 1)
                 .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         topics.add(new NewTopic(Topics.DLQ, 1, (short) 1));
+        // the registry's storage: one partition (a total order of registrations), compacted, as Confluent's
+        topics.add(new NewTopic(Topics.SCHEMAS, 1, (short) 1)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         for (final Map.Entry<String, ? extends org.apache.kafka.common.KafkaFuture<Void>> result
                 : admin.createTopics(topics).values().entrySet()) {
             try {
@@ -37,6 +42,30 @@ public final class LocalTopics {
                     throw new IllegalStateException("cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e);
                 }
             }
+        }
+        awaitLeaders(admin, topics.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * A created topic is not usable until its metadata reached the broker's cache and every partition has a leader;
+     * the components started next (registry, streams app) would otherwise see "unknown topic" for a moment.
+     */
+    private static void awaitLeaders(final Admin admin, final List<String> names) throws InterruptedException {
+        final long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                final boolean ready = admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                if (ready) {
+                    return;
+                }
+            } catch (final ExecutionException e) {
+                // not known everywhere yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Tether's topics have no leader after " + READY_TIMEOUT.toSeconds() + " s");
+            }
+            Thread.sleep(100);
         }
     }
 

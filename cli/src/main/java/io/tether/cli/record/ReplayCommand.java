@@ -27,6 +27,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +37,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -230,47 +231,56 @@ public final class ReplayCommand implements Callable<Integer> {
         progress.done();
     }
 
-    /** Waits until the replay's consumer group has committed the end of every input partition. */
+    /**
+     * Waits until the replay's consumer group has committed the end of every partition it reads: the input topics
+     * and the internal repartition topics between its sub-topologies (the graph is fed through those), twice in a
+     * row, so that nothing is still in flight between two sub-topologies.
+     */
     private void awaitCaughtUp(final Admin admin, final TetherStreamsApp app, final String groupId,
                                final List<String> topics) throws Exception {
-        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        final Set<TopicPartition> inputs = new HashSet<>();
         admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
-                d.partitions().forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-        final Map<TopicPartition, Long> end = new HashMap<>();
-        admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
-        final long total = end.values().stream().mapToLong(Long::longValue).sum();
+                d.partitions().forEach(p -> inputs.add(new TopicPartition(name, p.partition()))));
         final Progress progress = new Progress(console, "replaying");
         final long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
-        while (true) {
+        int caughtUpChecks = 0;
+        long total = 0;
+        while (caughtUpChecks < 2) {
             if (app.state() == KafkaStreams.State.ERROR || app.state() == KafkaStreams.State.NOT_RUNNING) {
                 throw new UserException("the replay application stopped (state " + app.state() + ")");
             }
-            final ListConsumerGroupOffsetsResult committed = admin.listConsumerGroupOffsets(groupId);
-            final Map<TopicPartition, OffsetAndMetadata> offsets = committed.partitionsToOffsetAndMetadata().get();
+            final Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+            final Set<TopicPartition> all = new HashSet<>(inputs);
+            all.addAll(committed.keySet());
+            final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            all.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            final Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
             long done = 0;
+            total = 0;
             boolean caughtUp = app.state() == KafkaStreams.State.RUNNING;
-            for (final Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-                final OffsetAndMetadata at = offsets.get(e.getKey());
-                // under exactly-once the committed offset may sit one past a transaction marker
-                final long position = at == null ? 0 : Math.min(at.offset(), e.getValue());
-                done += position;
-                if (e.getValue() > 0 && (at == null || at.offset() < e.getValue())) {
+            for (final TopicPartition tp : all) {
+                final long endOffset = end.getOrDefault(tp, 0L);
+                final OffsetAndMetadata at = committed.get(tp);
+                if (inputs.contains(tp)) {
+                    total += endOffset;
+                    done += at == null ? 0 : Math.min(at.offset(), endOffset);
+                }
+                // under exactly-once the end offset counts the commit marker, which the committed offset passes too
+                if (endOffset > 0 && (at == null || at.offset() < endOffset)) {
                     caughtUp = false;
                 }
             }
             progress.update(done);
-            if (caughtUp) {
-                break;
-            }
+            caughtUpChecks = caughtUp ? caughtUpChecks + 1 : 0;
             if (System.nanoTime() > deadline) {
                 throw new UserException("the replay did not catch up within " + CATCH_UP_LIMIT.toMinutes() + " minutes ("
                         + done + " of " + total + " events)");
             }
-            Thread.sleep(250);
+            Thread.sleep(1000);
         }
         progress.done();
-        // the graph emits changed sets on a short wall-clock interval; give the last emission time to land
-        Thread.sleep(2_000);
         console.println("tether replay: caught up (" + total + " events)");
     }
 

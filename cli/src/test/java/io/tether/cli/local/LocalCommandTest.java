@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tether.cli.TetherProcess;
+import io.tether.cli.internals.ApiClient;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -39,14 +40,17 @@ class LocalCommandTest {
     @Test
     void startsFromEmptyDataDirStopsOnSigtermAndResumesWithState() throws Exception {
         final int kafkaPort = freePort();
+        final int httpPort = freePort();
         final String bootstrap = "127.0.0.1:" + kafkaPort;
+        final ApiClient api = new ApiClient("http://127.0.0.1:" + httpPort);
         final String marker = "state-" + UUID.randomUUID();
         final String[] args = {"local", "--data-dir", dataDir.toString(), "--kafka-port", Integer.toString(kafkaPort),
-                "--registry-port", Integer.toString(freePort()), "--http-port", Integer.toString(freePort()), "--no-collector"};
+                "--registry-port", Integer.toString(freePort()), "--http-port", Integer.toString(httpPort), "--no-collector"};
 
         try (var first = TetherProcess.start(dataDir, args)) {
             final String ready = first.awaitLine(l -> l.startsWith("tether local ready:"), START_LIMIT);
             assertTrue(ready.contains("kafka=" + bootstrap), ready);
+            assertTrue(api.healthy(), "GET /health answers 200 when tether local says it is ready");
             produce(bootstrap, marker);
             final List<ProcessHandle> children = first.process().descendants().toList();
             assertFalse(children.isEmpty(), "the broker runs as a child process");
@@ -62,6 +66,7 @@ class LocalCommandTest {
 
         try (var second = TetherProcess.start(dataDir, args)) {
             second.awaitLine(l -> l.startsWith("tether local ready:"), START_LIMIT);
+            assertTrue(api.healthy());
             assertEquals(List.of(marker), consumeAll(bootstrap));
         }
     }
