@@ -246,20 +246,43 @@ public final class SchemasTopic implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + config.topic(), e);
         }
-        final TopicDescription description;
-        try {
-            description = admin.describeTopics(List.of(config.topic())).allTopicNames()
-                    .get(timeoutMs(), TimeUnit.MILLISECONDS).get(config.topic());
-        } catch (final ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("cannot describe schemas topic " + config.topic() + ": " + describe(e), e);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing " + config.topic(), e);
-        }
+        final TopicDescription description = describeWhenPropagated();
         // one partition is what makes the log order a total order of all registrations
         if (description.partitions().size() != 1) {
             throw new IllegalStateException("schemas topic " + config.topic() + " has "
                     + description.partitions().size() + " partitions; the registry needs exactly 1");
+        }
+    }
+
+    /**
+     * Describes the topic, retrying while the metadata of a topic created a moment ago has not reached the broker
+     * yet (UnknownTopicOrPartition is retriable: a fresh single-node cluster answers it for a few hundred ms).
+     */
+    private TopicDescription describeWhenPropagated() {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs());
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(config.topic())).allTopicNames()
+                        .get(timeoutMs(), TimeUnit.MILLISECONDS).get(config.topic());
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+                        || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("cannot describe schemas topic " + config.topic() + ": "
+                            + describe(e), e);
+                }
+            } catch (final java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("cannot describe schemas topic " + config.topic() + ": "
+                        + describe(e), e);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + config.topic(), e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing " + config.topic(), e);
+            }
         }
     }
 
