@@ -60,7 +60,7 @@ class GraphPageOnRunningAppBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        // the browser first: without it the test is skipped before a broker's worth of work
+        // the browser first: without it the test is skipped before the registry and the app start
         browser = Chromium.startOrSkip();
         driver = browser.driver();
         tether = RunningTether.start(KAFKA, stateDir);
