@@ -10,42 +10,27 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static io.tether.streams.export.SetBuilder.ip;
 import static io.tether.streams.export.SetBuilder.use;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The page in a real headless Chromium, driven by Selenium through Debian's chromedriver, against a real HTTP
- * server on loopback: find an AP, see its set drawn, see a change arrive without a reload. Screenshots go to
- * {@code target/screenshots/}.
+ * The page in a real headless Chromium ({@link Chromium}) against a real HTTP server on loopback that serves sets
+ * the test puts in ({@link PageServer}): find an AP, see its set drawn, see a change arrive without a reload, draw a
+ * set of hundreds of members. Screenshots go to {@code target/screenshots/}. {@link GraphPageOnRunningAppBrowserTest}
+ * does the same against the whole running app.
  */
 class GraphPageBrowserTest {
 
@@ -55,40 +40,24 @@ class GraphPageBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private static PageServer server;
+    private static Chromium browser;
     private static WebDriver driver;
-    private static Path profile;
 
     @BeforeAll
     static void start() throws IOException {
-        final Optional<Path> chromium = executable("chromium", "chromium-browser", "google-chrome");
-        final Optional<Path> chromedriver = executable("chromedriver");
-        assumeTrue(chromium.isPresent() && chromedriver.isPresent(),
-            "headless browser test skipped: needs chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)");
+        browser = Chromium.startOrSkip();
+        driver = browser.driver();
         server = new PageServer(Duration.ofMillis(200));
         server.put(figureOne().build());
-        profile = Files.createTempDirectory("tether-chromium-profile");
-        final ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.get().toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile,
-            "--window-size=1400,900");
-        final ChromeDriverService service = new ChromeDriverService.Builder()
-            .usingDriverExecutable(chromedriver.get().toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
         if (server != null) {
             server.close();
         }
-        if (profile != null) {
-            try (Stream<Path> files = Files.walk(profile)) {
-                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -117,17 +86,17 @@ class GraphPageBrowserTest {
         final Map<String, Map<String, Object>> nodes = nodes();
         assertEquals("host:computer1", nodes.get("ap:" + AP1).get("parent"), "programs sit inside their host");
         assertEquals("host:computer2", nodes.get("file:computer2:/srv/ap2/D").get("parent"));
-        assertTrue(classes(nodes, "file:computer1:/srv/ap1/A").contains("copy"));
-        assertTrue(classes(nodes, "file:computer1:/srv/ap1/B").contains("move"));
-        assertTrue(classes(nodes, "ext:198.18.9.9:443").contains("external"));
+        assertTrue(Chromium.classes(nodes, "file:computer1:/srv/ap1/A").contains("copy"));
+        assertTrue(Chromium.classes(nodes, "file:computer1:/srv/ap1/B").contains("move"));
+        assertTrue(Chromium.classes(nodes, "ext:198.18.9.9:443").contains("external"));
         assertEquals(Set.of(AP1 + " -reads-> computer1:/srv/ap1/A", AP1 + " -writes-> computer1:/srv/ap1/B",
                 AP2 + " -reads-> computer2:/srv/ap2/C", AP2 + " -writes-> computer2:/srv/ap2/D",
                 AP1 + " -connects :5432-> " + AP2, AP2 + " -connects :443-> 198.18.9.9:443"),
             edges(), "edges labelled with why they couple");
-        screenshot("graph-page.png");
+        browser.screenshot("graph-page.png");
 
         // the why of a member, by clicking its node on the canvas
-        clickNode("file:computer2:/srv/ap2/D");
+        browser.clickNode("file:computer2:/srv/ap2/D");
         wait.until(d -> d.findElement(By.id("member-title")).getText().equals("computer2:/srv/ap2/D"));
         final String why = driver.findElement(By.id("why")).getText();
         assertTrue(why.contains(AP1) && why.contains(AP2) && why.contains("writes computer2:/srv/ap2/D"), why);
@@ -145,13 +114,13 @@ class GraphPageBrowserTest {
         assertEquals("yes", js("return window.__sameDocument"), "the page was not reloaded");
         final Map<String, Map<String, Object>> after = nodes();
         assertEquals("host:computer3", after.get("ap:" + AP3).get("parent"));
-        assertTrue(classes(after, "file:computer3:/var/lib/report/out.csv").contains("move"));
+        assertTrue(Chromium.classes(after, "file:computer3:/var/lib/report/out.csv").contains("move"));
         assertTrue(edges().contains(AP3 + " -writes-> computer3:/var/lib/report/out.csv"));
-        wait.until(d -> allDrawnInsideTheCanvas());
+        wait.until(d -> browser.allDrawnInsideTheCanvas());
         wait.until(d -> d.findElement(By.id("summary")).getText().startsWith("3 programs · 5 files (2 copy, 3 move)"));
         assertEquals(List.of(), js("return window.tether.state.errors"), "no script errors");
         assertEquals("", driver.findElement(By.id("message")).getText(), "no error shown");
-        screenshot("graph-page-after-change.png");
+        browser.screenshot("graph-page-after-change.png");
     }
 
     @Test
@@ -176,68 +145,21 @@ class GraphPageBrowserTest {
         wait.until(d -> "ready".equals(js("return document.body.dataset.state"))
             && ((Number) js("return window.tether.cy.nodes().length")).intValue() == expectedNodes);
         assertEquals(programs * 2 + programs - 1, ((Number) js("return window.tether.cy.edges().length")).intValue());
-        wait.until(d -> allDrawnInsideTheCanvas());
+        wait.until(d -> browser.allDrawnInsideTheCanvas());
         assertEquals(List.of(), js("return window.tether.state.errors"), "no script errors");
-        screenshot("graph-page-hundreds.png");
+        browser.screenshot("graph-page-hundreds.png");
         System.out.println("layout of " + expectedNodes + " nodes took " + js("return window.tether.state.layoutMillis") + " ms");
     }
 
     private static Object js(final String script, final Object... args) {
-        return ((JavascriptExecutor) driver).executeScript(script, args);
+        return browser.js(script, args);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Map<String, Object>> nodes() {
-        final List<Map<String, Object>> list = (List<Map<String, Object>>) js(
-            "return window.tether.cy.nodes().map(n => ({id: n.id(), parent: n.data('parent') || '', classes: n.classes().join(' ')}))");
-        final Map<String, Map<String, Object>> byId = new TreeMap<>();
-        list.forEach(n -> byId.put((String) n.get("id"), n));
-        return byId;
+        return browser.nodes();
     }
 
-    private static String classes(final Map<String, Map<String, Object>> nodes, final String id) {
-        return String.valueOf(nodes.get(id).get("classes"));
-    }
-
-    /** Each edge as "source -label-> target", with members named as the API names them. */
-    @SuppressWarnings("unchecked")
     private static Set<String> edges() {
-        final List<String> list = (List<String>) js("return window.tether.cy.edges().map(e => "
-            + "(e.source().data('member')) + ' -' + e.data('label') + '-> ' + (e.target().data('member')))");
-        return new TreeSet<>(list);
-    }
-
-    private static boolean allDrawnInsideTheCanvas() {
-        return Boolean.TRUE.equals(js("const cy = window.tether.cy; const w = cy.width(), h = cy.height();"
-            + "return cy.nodes().every(n => { const b = n.renderedBoundingBox(); return n.visible() && b.w > 0 && b.h > 0"
-            + " && b.x1 >= -1 && b.y1 >= -1 && b.x2 <= w + 1 && b.y2 <= h + 1; });"));
-    }
-
-    /** Clicks where Cytoscape drew the node, as a user would (offsets are from the canvas' centre). */
-    @SuppressWarnings("unchecked")
-    private static void clickNode(final String id) {
-        final Map<String, Number> at = (Map<String, Number>) js("const cy = window.tether.cy; const p = cy.getElementById(arguments[0]).renderedPosition();"
-            + "return {x: p.x - cy.width() / 2, y: p.y - cy.height() / 2};", id);
-        new Actions(driver).moveToElement(driver.findElement(By.id("graph")), at.get("x").intValue(), at.get("y").intValue())
-            .click().perform();
-    }
-
-    private static void screenshot(final String name) throws IOException {
-        // let the renderer paint what the model holds: two animation frames
-        ((JavascriptExecutor) driver).executeAsyncScript(
-            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
-        final Path dir = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-    }
-
-    private static Optional<Path> executable(final String... names) {
-        final List<Path> candidates = new ArrayList<>();
-        for (final String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-            for (final String name : names) {
-                candidates.add(Path.of(dir, name));
-            }
-        }
-        return candidates.stream().filter(Files::isExecutable).findFirst();
+        return browser.edges();
     }
 }
