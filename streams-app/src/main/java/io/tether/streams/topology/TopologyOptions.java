@@ -179,7 +179,8 @@ public final class TopologyOptions {
 
     /**
      * How late evidence may reach the coupling graph: an event that arrived before its exec waits up to the pid
-     * table's grace in the attribution, and a connection side up to the join window and grace. Evidence is retired only this long after it left the window, so that reordering within the graces
+     * table's grace in the attribution, and a connection side up to the join window and grace. Evidence is retired
+     * only this long after it left the window, so that reordering within the graces
      * cannot change which evidence was live when a late record arrived.
      */
     public Duration evidenceLateness() {
