@@ -40,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * <p>The input is keyed {@code hostId|pid} like the process table and is co-partitioned with it, so the lookup is
  * local. Determinism: the lookup is by event time, so the answer does not depend on when it is made, as long as the
  * version valid at the event's time arrived within the grace; the give-up decision is made on stream time only.
+ * One case is answered differently than the buffering join did: a forked child's event that is delivered before
+ * the child's own (earlier) exec is attributed at once to the program inherited from the parent, where the join,
+ * waiting for the grace, would have seen the exec. Collectors send a process's events in order, so this needs an
+ * exec delayed behind later events of the same process.
+ *
+ * <p>Co-partitioning: unlike a DSL join, a processor with a connected store does not make Kafka Streams check that
+ * the event topic and the process table's repartition topic have the same number of partitions; the app creates
+ * all input topics with the same count (TopicSetup), and topics created by hand must keep to that.
  */
 public final class EagerAttributionProcessor<E, R> implements Processor<String, E, String, Attribution<E, R>> {
     /** The header carrying why the record went to the DLQ (the name Kafka Streams' own DLQ records use). */
