@@ -274,7 +274,10 @@ public final class TetherConfig extends AbstractConfig {
     public TopologyOptions topologyOptions() {
         final Map<String, Object> serdeConfig = new HashMap<>(all);
         serdeConfig.put(SCHEMA_REGISTRY_URL_CONFIG, schemaRegistryUrl());
+        // events that cannot be attributed go to the same dead-letter topic as records Streams cannot process
+        final String dlq = all.getOrDefault(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEFAULT_DLQ_TOPIC);
         return TopologyOptions.builder()
+            .dlqTopic(dlq == null || dlq.isBlank() ? DEFAULT_DLQ_TOPIC : dlq)
             .execTopic(getString(EXEC_TOPIC_CONFIG))
             .forkTopic(getString(FORK_TOPIC_CONFIG))
             .exitTopic(getString(EXIT_TOPIC_CONFIG))

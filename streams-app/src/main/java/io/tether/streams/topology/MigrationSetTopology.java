@@ -2,13 +2,16 @@ package io.tether.streams.topology;
 
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.ConnectEvent;
+import io.tether.schemas.event.EventHeader;
 import io.tether.schemas.event.ExecEvent;
 import io.tether.schemas.event.ExitEvent;
 import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroSerde;
+import io.tether.streams.topology.internals.Attribution;
 import io.tether.streams.topology.internals.CouplingGraphProcessor;
+import io.tether.streams.topology.internals.EagerAttributionProcessor;
 import io.tether.streams.topology.internals.GraphEvent;
 import io.tether.streams.topology.internals.GraphOutput;
 import io.tether.streams.topology.internals.LifecycleEvent;
@@ -17,6 +20,8 @@ import io.tether.streams.topology.internals.ProcessVersion;
 import io.tether.streams.topology.internals.SocketEvent;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -26,9 +31,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.JoinWindows;
-import org.apache.kafka.streams.kstream.Joined;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -45,7 +48,7 @@ import org.apache.kafka.streams.state.Stores;
  * exec ┐                                           ┌─> process-table (versioned, hostId|pid → program)
  * fork ┼─> by host ─> process-lifecycle ─> versions ┤
  * exit ┘                                           └─> PROCESS evidence ─────────────────────────────┐
- * open ──────> attribution (stream-table join, grace) ─> FILE evidence ───────────────────────────────┤
+ * open ──────> attribution (eager lookup, pending) ─> FILE evidence ──────────────────────────────────┤
  * connect ───> attribution ─> by connection ┐                                                       ├─> graph
  * accept ────> attribution ─> by connection ┴─> outer join (window + grace) ─> CONNECTION / EXTERNAL ┘    │
  *   tether.migration-sets + migration-sets, migration-sets-history  <─ sets ─┬────────────────────────────┘
@@ -95,7 +98,8 @@ public final class MigrationSetTopology {
                 .withKeySerde(keys).withValueSerde(LifecycleEvent.SERDE))
             .process(lifecycleProcessor(options), Named.as("process-lifecycle"));
 
-        final KTable<String, ProcessVersion> processTable = versions
+        // the table the attribution processors look up (they are co-partitioned with it: same hostId|pid key)
+        versions
             .repartition(Repartitioned.<String, ProcessVersion>as("process-versions")
                 .withKeySerde(keys).withValueSerde(ProcessVersion.SERDE))
             .toTable(Named.as("process-table"),
@@ -108,33 +112,28 @@ public final class MigrationSetTopology {
             .map((k, v) -> KeyValue.pair(k, GraphEvent.process(hostOf(k), v.program(), pidOf(k), v.sourceMask(),
                 v.timeMicros())), Named.as("process-evidence"));
 
-        // 2. files: attribute each open at its event time, waiting pidTableGrace for a late exec
-        final KStream<String, GraphEvent> fileEvidence = open
-            .filter((k, v) -> v != null && v.getSucceeded(), Named.as("open-succeeded"))
-            .leftJoin(processTable, (k, e, p) -> attributedOpen(e, p),
-                Joined.<String, OpenEvent, ProcessVersion>as("open-attribution")
-                    .withKeySerde(keys).withValueSerde(avro(OpenEvent.class, options))
-                    .withOtherValueSerde(ProcessVersion.SERDE).withGracePeriod(options.pidTableGrace()))
-            .filter((k, v) -> v != null, Named.as("open-attributed"));
+        // 2. files: attribute each open at its event time, at once if its process is known
+        final KStream<String, GraphEvent> fileEvidence = attributedOnly("open", attribution("open",
+            options.openTopic(), open.filter((k, v) -> v != null && v.getSucceeded(), Named.as("open-succeeded")),
+            OpenEvent::getHeader, MigrationSetTopology::attributedOpen, avro(OpenEvent.class, options), options));
 
-        // 3. connections: both sides keyed by the connection, paired within the join window
-        final KStream<String, SocketEvent> clients = connect
+        // 3. connections: both sides keyed by the connection, paired within the join window. A side given up
+        //    unattributed still enters the join (see SocketEvent), so that it advances the join's stream time
+        final KStream<String, SocketEvent> clients = attribution("connect", options.connectTopic(), connect
             .filter((k, v) -> v != null && (v.getError() == 0 || v.getError() == EINPROGRESS),
-                Named.as("connect-succeeded"))
-            .leftJoin(processTable, (k, e, p) -> SocketEvent.of(e, matching(e.getHeader().getStartTime(), p)),
-                Joined.<String, ConnectEvent, ProcessVersion>as("connect-attribution")
-                    .withKeySerde(keys).withValueSerde(avro(ConnectEvent.class, options))
-                    .withOtherValueSerde(ProcessVersion.SERDE).withGracePeriod(options.pidTableGrace()))
+                Named.as("connect-succeeded")),
+            ConnectEvent::getHeader, SocketEvent::of, avro(ConnectEvent.class, options), options)
+            .mapValues(a -> a.isAttributed() ? a.attributed() : SocketEvent.of(a.unattributed(), null),
+                Named.as("connect-sides"))
             .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("connect-addressed"))
             .selectKey((k, v) -> v.connectionKey(), Named.as("connect-by-connection-key"))
             .repartition(Repartitioned.<String, SocketEvent>as("connect-by-connection")
                 .withKeySerde(keys).withValueSerde(SocketEvent.SERDE));
-        final KStream<String, SocketEvent> servers = accept
-            .filter((k, v) -> v != null, Named.as("accept-present"))
-            .leftJoin(processTable, (k, e, p) -> SocketEvent.of(e, matching(e.getHeader().getStartTime(), p)),
-                Joined.<String, AcceptEvent, ProcessVersion>as("accept-attribution")
-                    .withKeySerde(keys).withValueSerde(avro(AcceptEvent.class, options))
-                    .withOtherValueSerde(ProcessVersion.SERDE).withGracePeriod(options.pidTableGrace()))
+        final KStream<String, SocketEvent> servers = attribution("accept", options.acceptTopic(), accept
+            .filter((k, v) -> v != null, Named.as("accept-present")),
+            AcceptEvent::getHeader, SocketEvent::of, avro(AcceptEvent.class, options), options)
+            .mapValues(a -> a.isAttributed() ? a.attributed() : SocketEvent.of(a.unattributed(), null),
+                Named.as("accept-sides"))
             .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("accept-addressed"))
             .selectKey((k, v) -> v.connectionKey(), Named.as("accept-by-connection-key"))
             .repartition(Repartitioned.<String, SocketEvent>as("accept-by-connection")
@@ -191,19 +190,53 @@ public final class MigrationSetTopology {
         return builder.build();
     }
 
-    private static GraphEvent attributedOpen(final OpenEvent e, final ProcessVersion p) {
-        final ProcessVersion process = matching(e.getHeader().getStartTime(), p);
-        if (process == null) {
-            return null;
-        }
+    /** File evidence of an open; {@code process} is the event's own process instance (start time checked). */
+    private static GraphEvent attributedOpen(final OpenEvent e, final ProcessVersion process) {
         return GraphEvent.file(e.getHeader().getHostId(), process.program(), e.getHeader().getPid(),
             1 << e.getHeader().getSource().ordinal(), e.getHeader().getTimeMicros(), e.getPath(),
             e.getMode() == io.tether.schemas.event.AccessMode.WRITE, Math.max(1, e.getCount()));
     }
 
-    /** The table's version belongs to the event's process instance only if the start times agree (pid reuse). */
-    private static ProcessVersion matching(final long startTime, final ProcessVersion version) {
-        return version != null && version.startTime() == startTime ? version : null;
+    /**
+     * Attributes the events of one type with an {@link EagerAttributionProcessor} (named {@code <type>-attribution},
+     * store {@code <type>-attribution-pending}). Events given up after the grace go to the DLQ topic with the reason
+     * in a header; the returned stream has both outcomes.
+     */
+    private static <E extends SpecificRecord, R> KStream<String, Attribution<E, R>> attribution(final String type,
+            final String inputTopic, final KStream<String, E> events, final Function<E, EventHeader> header,
+            final BiFunction<E, ProcessVersion, R> attribute, final Serde<E> eventSerde,
+            final TopologyOptions options) {
+        final Duration grace = options.pidTableGrace();
+        final Duration retry = options.attributionRetryInterval();
+        final ProcessorSupplier<String, E, String, Attribution<E, R>> supplier = new ProcessorSupplier<>() {
+            @Override
+            public EagerAttributionProcessor<E, R> get() {
+                return new EagerAttributionProcessor<>(type, header, attribute, grace, retry);
+            }
+
+            @Override
+            public java.util.Set<StoreBuilder<?>> stores() {
+                return java.util.Set.of(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(EagerAttributionProcessor.pendingStoreName(type)),
+                    Serdes.String(), eventSerde).withCachingDisabled());
+            }
+        };
+        final KStream<String, Attribution<E, R>> outcomes = events.process(supplier,
+            Named.as(type + "-attribution"), StoreNames.PROCESS_TABLE);
+        // the DLQ carries the event as its input topic had it (Avro under the input topic's subject), like the
+        // records Kafka Streams' own DLQ handler writes: one DLQ subject cannot hold several event schemas
+        outcomes.filterNot((k, v) -> v.isAttributed(), Named.as(type + "-unattributed"))
+            .mapValues(v -> eventSerde.serializer().serialize(inputTopic, v.unattributed()),
+                Named.as(type + "-unattributed-event"))
+            .to(options.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                .withName(type + "-unattributed-dlq"));
+        return outcomes;
+    }
+
+    private static <E, R> KStream<String, R> attributedOnly(final String type,
+            final KStream<String, Attribution<E, R>> outcomes) {
+        return outcomes.filter((k, v) -> v.isAttributed(), Named.as(type + "-attributed"))
+            .mapValues(Attribution::attributed, Named.as(type + "-attributed-value"));
     }
 
     /** Joins the two sides of a connection; one side alone (after the window) is an EXTERNAL endpoint. */

@@ -25,11 +25,13 @@ public final class TopologyOptions {
     private final String acceptTopic;
     private final String migrationSetsTopic;
     private final String apIndexTopic;
+    private final String dlqTopic;
     private final Map<String, Object> serdeConfig;
     private final Duration evidenceWindow;
     private final Duration joinWindow;
     private final Duration joinGrace;
     private final Duration pidTableGrace;
+    private final Duration attributionRetryInterval;
     private final Duration expiryInterval;
     private final Duration emitInterval;
 
@@ -42,11 +44,13 @@ public final class TopologyOptions {
         this.acceptTopic = b.acceptTopic;
         this.migrationSetsTopic = b.migrationSetsTopic;
         this.apIndexTopic = b.apIndexTopic;
+        this.dlqTopic = b.dlqTopic;
         this.serdeConfig = Collections.unmodifiableMap(new HashMap<>(b.serdeConfig));
         this.evidenceWindow = b.evidenceWindow;
         this.joinWindow = b.joinWindow;
         this.joinGrace = b.joinGrace;
         this.pidTableGrace = b.pidTableGrace;
+        this.attributionRetryInterval = b.attributionRetryInterval;
         this.expiryInterval = b.expiryInterval;
         this.emitInterval = b.emitInterval;
     }
@@ -66,11 +70,13 @@ public final class TopologyOptions {
         b.acceptTopic = acceptTopic;
         b.migrationSetsTopic = migrationSetsTopic;
         b.apIndexTopic = apIndexTopic;
+        b.dlqTopic = dlqTopic;
         b.serdeConfig.putAll(serdeConfig);
         b.evidenceWindow = evidenceWindow;
         b.joinWindow = joinWindow;
         b.joinGrace = joinGrace;
         b.pidTableGrace = pidTableGrace;
+        b.attributionRetryInterval = attributionRetryInterval;
         b.expiryInterval = expiryInterval;
         b.emitInterval = emitInterval;
         return b;
@@ -108,6 +114,11 @@ public final class TopologyOptions {
         return apIndexTopic;
     }
 
+    /** Where events that cannot be attributed within {@link #pidTableGrace()} go, with the reason in a header. */
+    public String dlqTopic() {
+        return dlqTopic;
+    }
+
     /** Settings passed to every Avro serde ({@code schema.registry.url}, {@code auto.register.schemas}, ...). */
     public Map<String, Object> serdeConfig() {
         return serdeConfig;
@@ -128,9 +139,28 @@ public final class TopologyOptions {
         return joinGrace;
     }
 
-    /** How long events wait for a late exec/fork before they are attributed (stream-table join grace). */
+    /**
+     * How long (stream time) an event whose process is not known yet waits for its late exec/fork before it is
+     * given up (counted, logged, sent to the DLQ). Default 30 s.
+     *
+     * <p>The grace costs no latency: an event whose process is already known (the common case — the probe and the
+     * {@code /proc} scan send the exec before anything the process does) is attributed and emitted at once; only
+     * events that arrive before their exec wait, and they are attributed as soon as the exec arrives (within
+     * {@link #attributionRetryInterval()}). The trade-off is in the other direction: a shorter grace gives up
+     * sooner on execs that are really late (a collector that lags behind another's, a slow {@code /proc} scan),
+     * and a longer one keeps unattributable events in the pending store longer and delays the evidence expiry
+     * (see {@link #evidenceLateness()}). 30 s covers the collectors' publish batching and a scan period.
+     */
     public Duration pidTableGrace() {
         return pidTableGrace;
+    }
+
+    /**
+     * How often (wall clock, and stream time) events waiting for their exec are looked up again. Bounds the extra
+     * latency of an event that arrived before its exec. Default 100 ms.
+     */
+    public Duration attributionRetryInterval() {
+        return attributionRetryInterval;
     }
 
     /** How often (event time) expired evidence is retired. */
@@ -148,15 +178,16 @@ public final class TopologyOptions {
     }
 
     /**
-     * How late evidence may reach the coupling graph: it passes the attribution buffer and the connection join
-     * first. Evidence is retired only this long after it left the window, so that reordering within the graces
+     * How late evidence may reach the coupling graph: an event that arrived before its exec waits up to the pid
+     * table's grace in the attribution, and a connection side up to the join window and grace. Evidence is retired
+     * only this long after it left the window, so that reordering within the graces
      * cannot change which evidence was live when a late record arrived.
      */
     public Duration evidenceLateness() {
         return pidTableGrace.plus(joinWindow).plus(joinGrace);
     }
 
-    /** Versioned-table history the attribution join needs: the join's grace plus slack for the fork lookups. */
+    /** Versioned-table history the attribution needs: the pending grace plus slack for the fork lookups. */
     public Duration processHistory() {
         return pidTableGrace.multipliedBy(2).plus(Duration.ofMinutes(1));
     }
@@ -178,11 +209,13 @@ public final class TopologyOptions {
         private String acceptTopic = Topics.ACCEPT;
         private String migrationSetsTopic = Topics.MIGRATION_SETS;
         private String apIndexTopic = DEFAULT_AP_INDEX_TOPIC;
+        private String dlqTopic = Topics.DLQ;
         private final Map<String, Object> serdeConfig = new HashMap<>();
         private Duration evidenceWindow = Duration.ofHours(24);
         private Duration joinWindow = Duration.ofSeconds(30);
         private Duration joinGrace = Duration.ofSeconds(30);
         private Duration pidTableGrace = Duration.ofSeconds(30);
+        private Duration attributionRetryInterval = Duration.ofMillis(100);
         private Duration expiryInterval = Duration.ofSeconds(10);
         private Duration emitInterval = Duration.ofMillis(100);
 
@@ -257,6 +290,16 @@ public final class TopologyOptions {
 
         public Builder pidTableGrace(final Duration grace) {
             this.pidTableGrace = nonNegative(grace, "pidTableGrace");
+            return this;
+        }
+
+        public Builder attributionRetryInterval(final Duration interval) {
+            this.attributionRetryInterval = positive(interval, "attributionRetryInterval");
+            return this;
+        }
+
+        public Builder dlqTopic(final String topic) {
+            this.dlqTopic = topic(topic, "dlq");
             return this;
         }
 
