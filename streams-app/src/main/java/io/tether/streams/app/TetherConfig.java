@@ -81,7 +81,7 @@ public final class TetherConfig extends AbstractConfig {
 
     public static final String DEFAULT_APPLICATION_ID = "tether";
     public static final String DEFAULT_DLQ_TOPIC = "tether.dlq";
-    public static final int DEFAULT_HTTP_PORT = 7070;
+    public static final int DEFAULT_HTTP_PORT = 8470;
     public static final long DEFAULT_EVIDENCE_WINDOW_MS = 24L * 60 * 60 * 1000;
 
     /** Tether's own keys; everything else is handed to Kafka Streams, which validates it in turn. */

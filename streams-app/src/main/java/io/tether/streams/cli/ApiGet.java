@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 final class ApiGet {
 
     /** Where {@code tether local} and {@code tether streams} listen by default. */
-    static final String DEFAULT_URL = "http://localhost:7070";
+    static final String DEFAULT_URL = "http://localhost:8470";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);

@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
 public final class QueryCommand implements Callable<Integer> {
 
     /** Where {@code tether local} and {@code tether streams} serve by default. */
-    public static final String DEFAULT_URL = "http://localhost:7070";
+    public static final String DEFAULT_URL = "http://localhost:8470";
 
     @Spec
     private CommandSpec spec;

@@ -44,7 +44,7 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--registry", paramLabel = "URL", description = "Schema registry URL (schema.registry.url).")
     private String registry;
 
-    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of the HTTP API (http.port, default 7070; 0 = any free port).")
+    @Option(names = "--http-port", paramLabel = "PORT", description = "Port of the HTTP API (http.port, default 8470; 0 = any free port).")
     private Integer httpPort;
 
     @Option(names = "--http-host", paramLabel = "ADDRESS", description = "Address the HTTP API binds to (http.host, default 0.0.0.0).")
