@@ -10,7 +10,7 @@ CP=bench/target/classes:collector/target/classes:schemas/target/classes:testkit/
 what=$1
 shift
 case "$what" in
-  publish) exec java -Xmx2g -Dlogback.configurationFile=bench/collector/logback.xml -cp "$CP" io.tether.bench.collector.PublishRateBenchmark "$@" ;;
+  publish) exec java -Xmx2g ${JAVA_OPTS:-} -Dlogback.configurationFile=bench/collector/logback.xml -cp "$CP" io.tether.bench.collector.PublishRateBenchmark "$@" ;;
   scan) exec java -Dlogback.configurationFile=bench/collector/logback.xml -cp "$CP" io.tether.bench.collector.ProcScanBenchmark "$@" ;;
   *) echo "usage: $0 publish|scan [options]" >&2; exit 2 ;;
 esac

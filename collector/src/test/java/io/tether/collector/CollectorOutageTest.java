@@ -113,7 +113,8 @@ class CollectorOutageTest {
 
                 try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
                     final List<ConsumerRecord<String, Object>> records = published.until(
-                            r -> openedFiles(r, hostId, work).size() >= files, Duration.ofSeconds(90));
+                            r -> openedFiles(r, hostId, work).size() >= files
+                                    && runSizes(r, hostId).contains(secondSeen - secondCoalesced), Duration.ofSeconds(90));
                     assertEquals(files, openedFiles(records, hostId, work).size(),
                             "every file the worker opened was delivered");
 
@@ -148,6 +149,23 @@ class CollectorOutageTest {
                 assertEquals(128 + 15, second.terminate(), second.output());
             }
         }
+    }
+
+    /**
+     * Events per collector run, counted by distinct sequence: the consumer must read until the second run's last
+     * event arrived, which may come in a later fetch than the worker's last open.
+     */
+    private static Set<Long> runSizes(final List<ConsumerRecord<String, Object>> records, final String hostId) {
+        final Map<String, Set<Long>> sequences = new HashMap<>();
+        for (final ConsumerRecord<String, Object> r : records) {
+            final EventHeader h = PublishedEvents.header(r);
+            if (h.getHostId().equals(hostId)) {
+                sequences.computeIfAbsent(h.getCollectorRun(), k -> new java.util.HashSet<>()).add(h.getSequence());
+            }
+        }
+        final Set<Long> sizes = new java.util.HashSet<>();
+        sequences.values().forEach(seqs -> sizes.add((long) seqs.size()));
+        return sizes;
     }
 
     private static Set<String> openedFiles(final List<ConsumerRecord<String, Object>> records, final String hostId,

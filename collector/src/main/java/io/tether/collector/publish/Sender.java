@@ -7,6 +7,7 @@ import io.tether.collector.publish.internals.SpoolCursor;
 import io.tether.collector.publish.internals.SpoolSegment;
 import io.tether.collector.publish.internals.SpoolTags;
 import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.serde.ConfluentFraming;
 import io.tether.schemas.topic.EventType;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
@@ -208,13 +209,7 @@ final class Sender implements Runnable {
         boolean counted = false;
         try {
             final int schemaId = schemaId(type);
-            final byte[] value = new byte[5 + length];
-            // Confluent wire format: magic byte 0, big-endian schema id, Avro body
-            value[1] = (byte) (schemaId >>> 24);
-            value[2] = (byte) (schemaId >>> 16);
-            value[3] = (byte) (schemaId >>> 8);
-            value[4] = (byte) schemaId;
-            System.arraycopy(body, 0, value, 5, length);
+            final byte[] value = ConfluentFraming.frame(schemaId, body, 0, length);
             inflight.incrementAndGet();
             counted = true;
             producer.send(new ProducerRecord<>(topics.get(type), null, timestamp, key(pid), value),

@@ -1,12 +1,13 @@
 package io.tether.collector.scan;
 
+import io.tether.collector.probe.OpenFlags;
+import io.tether.collector.probe.ProcessStartTime;
 import io.tether.collector.publish.EventSink;
 import io.tether.collector.scan.internals.ProcFiles;
 import io.tether.collector.scan.internals.ProcessState;
 import io.tether.collector.scan.internals.SocketEntry;
 import io.tether.collector.scan.internals.SocketTable;
 import io.tether.schemas.event.AcceptEvent;
-import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.event.CaptureSource;
 import io.tether.schemas.event.ConnectEvent;
 import io.tether.schemas.event.EventHeader;
@@ -58,7 +59,7 @@ public final class ProcScanner {
     private final NetnsScope scope;
     private final boolean includePseudoFiles;
     private final Clock clock;
-    private final long bootMicros;
+    private final ProcessStartTime startTimes;
     private final AtomicLong unreadableTotal = new AtomicLong();
     private Map<Integer, ProcessState> known = new HashMap<>();
 
@@ -70,7 +71,7 @@ public final class ProcScanner {
         this.includePseudoFiles = includePseudoFiles;
         this.clock = Objects.requireNonNull(clock, "clock");
         try {
-            this.bootMicros = ProcFiles.bootTimeSeconds(procRoot) * 1_000_000L;
+            this.startTimes = ProcessStartTime.ofBootTime(ProcFiles.bootTimeSeconds(procRoot));
         } catch (final IOException e) {
             throw new UncheckedIOException("cannot read boot time from " + procRoot + "/stat", e);
         }
@@ -166,7 +167,7 @@ public final class ProcScanner {
                 skipped(pid, previous);
                 return;
             }
-            final long startTime = bootMicros + stat[1] * 1_000_000L / ProcFiles.CLK_TCK;
+            final long startTime = startTimes.epochMicros(stat[1]);
             ProcessState state = previous != null && previous.startTime == startTime ? previous : null;
             if (previous != null && state == null) {
                 // the pid was reused between two passes: the old instance ended before the new one started
@@ -270,12 +271,11 @@ public final class ProcScanner {
                         current.remove(number);
                         continue;
                     }
-                    final boolean writes = (flags & ProcFiles.O_ACCMODE) != 0 || (flags & ProcFiles.O_APPEND) != 0;
                     emit(OpenEvent.newBuilder()
                             .setHeader(header(state, now))
                             .setPath(path)
                             .setFlags(flags)
-                            .setMode(writes ? AccessMode.WRITE : AccessMode.READ)
+                            .setMode(OpenFlags.accessMode(flags))
                             .setCount(1)
                             .setSucceeded(true)
                             .build());

@@ -106,9 +106,40 @@ public final class OpenCoalescer {
         }
     }
 
-    private record Key(String hostId, int pid, long startTime, String path, int mode, boolean succeeded) {
-        Key {
-            Objects.requireNonNull(path);
+    /**
+     * Identity of an open for folding. Its hash is computed once: every held open is hashed on get, put and
+     * remove, and on the sender thread (the publish rate's bottleneck) recomputing the record hash over two
+     * strings each time showed up as the coalescer's main cost in the profile.
+     */
+    private static final class Key {
+        final String hostId;
+        final int pid;
+        final long startTime;
+        final String path;
+        final int mode;
+        final boolean succeeded;
+        private final int hash;
+
+        Key(final String hostId, final int pid, final long startTime, final String path, final int mode,
+            final boolean succeeded) {
+            this.hostId = hostId;
+            this.pid = pid;
+            this.startTime = startTime;
+            this.path = Objects.requireNonNull(path);
+            this.mode = mode;
+            this.succeeded = succeeded;
+            this.hash = ((path.hashCode() * 31 + pid) * 31 + Long.hashCode(startTime)) * 31 + mode * 2 + (succeeded ? 1 : 0);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof Key k && hash == k.hash && pid == k.pid && startTime == k.startTime && mode == k.mode
+                    && succeeded == k.succeeded && path.equals(k.path) && Objects.equals(hostId, k.hostId);
         }
     }
 

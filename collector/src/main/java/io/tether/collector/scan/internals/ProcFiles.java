@@ -1,19 +1,17 @@
 package io.tether.collector.scan.internals;
 
+import io.tether.collector.probe.ProcessStartTime;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** Parsers for the few /proc files the scanner reads; each throws IOException when the entry is unreadable. */
 public final class ProcFiles {
-    /** USER_HZ: the unit of /proc/PID/stat times; fixed at 100 by the Linux ABI on every architecture we run on. */
-    public static final long CLK_TCK = 100;
-    public static final int O_ACCMODE = 3;
-    public static final int O_APPEND = 02000;
-
     private ProcFiles() {
     }
 
@@ -27,17 +25,15 @@ public final class ProcFiles {
         throw new IOException("no btime in " + procRoot.resolve("stat"));
     }
 
-    /** ppid and start time (clock ticks after boot) from /proc/PID/stat. */
+    /** ppid and start time (clock ticks after boot) from /proc/PID/stat, parsed as the probe's start times are. */
     public static long[] ppidAndStartTicks(final Path pidDir) throws IOException {
         final String stat = Files.readString(pidDir.resolve("stat"), StandardCharsets.US_ASCII);
-        // the command name (field 2) may contain spaces and parentheses: fields resume after the LAST ')'
-        final int close = stat.lastIndexOf(')');
-        if (close < 0) {
+        final OptionalLong ppid = ProcessStartTime.parentPid(stat);
+        final OptionalLong ticks = ProcessStartTime.startTicks(stat);
+        if (ppid.isEmpty() || ticks.isEmpty()) {
             throw new IOException("malformed " + pidDir.resolve("stat"));
         }
-        final String[] f = stat.substring(close + 2).split(" ");
-        // f[0] is field 3 (state); ppid is field 4, starttime field 22
-        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[19])};
+        return new long[] {ppid.getAsLong(), ticks.getAsLong()};
     }
 
     /** Real uid from /proc/PID/status. */

@@ -1,5 +1,6 @@
 package io.tether.schemas.serde.internals;
 
+import io.tether.schemas.serde.ConfluentFraming;
 import java.io.OutputStream;
 import java.util.Arrays;
 import org.apache.avro.io.BinaryEncoder;
@@ -34,11 +35,7 @@ public final class EncodeBuffer extends OutputStream {
         encoder = EncoderFactory.get().binaryEncoder(this, encoder);
         count = 0;
         ensure(WireFormat.HEADER_SIZE);
-        buf[0] = WireFormat.MAGIC_BYTE;
-        buf[1] = (byte) (schemaId >>> 24);
-        buf[2] = (byte) (schemaId >>> 16);
-        buf[3] = (byte) (schemaId >>> 8);
-        buf[4] = (byte) schemaId;
+        ConfluentFraming.writeHeader(buf, 0, schemaId);
         count = WireFormat.HEADER_SIZE;
         return encoder;
     }
