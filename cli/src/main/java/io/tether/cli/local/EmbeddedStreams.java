@@ -25,7 +25,27 @@ import org.apache.kafka.streams.StreamsConfig;
  *                      ({@code tether.exec} …), {@code <id>.} for a replay's private copies
  */
 public record EmbeddedStreams(String bootstrap, String registryUrl, int httpPort, Path stateDir, String applicationId,
-                              String topicPrefix, Duration evidenceWindow) {
+                              String topicPrefix, Duration evidenceWindow, Duration attributionGrace) {
+
+    /** How long the live app waits for a process's exec before giving up on attributing its events. */
+    public static final Duration LIVE_ATTRIBUTION_GRACE = Duration.ofSeconds(30);
+
+    public EmbeddedStreams(final String bootstrap, final String registryUrl, final int httpPort, final Path stateDir,
+                           final String applicationId, final String topicPrefix, final Duration evidenceWindow) {
+        this(bootstrap, registryUrl, httpPort, stateDir, applicationId, topicPrefix, evidenceWindow,
+                LIVE_ATTRIBUTION_GRACE);
+    }
+
+    /**
+     * A replay feeds history as fast as Kafka delivers it: the PID table reaches the attribution step through two
+     * repartition topics and lags behind the events it explains, while stream time races ahead. Every exec is in
+     * the recording, so a replay waits for it as long as the evidence window instead of giving up after the live
+     * grace (pending events are retried as the table catches up; the decision stays a function of event time).
+     */
+    public EmbeddedStreams forReplay() {
+        return new EmbeddedStreams(bootstrap, registryUrl, httpPort, stateDir, applicationId, topicPrefix,
+                evidenceWindow, evidenceWindow);
+    }
 
     public TopologyOptions topologyOptions() {
         return TopologyOptions.builder()
@@ -39,6 +59,8 @@ public record EmbeddedStreams(String bootstrap, String registryUrl, int httpPort
                 .apIndexTopic(topicPrefix + TopologyOptions.DEFAULT_AP_INDEX_TOPIC)
                 .serdeConfig(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl)
                 .evidenceWindow(evidenceWindow)
+                .pidTableGrace(attributionGrace)
+                .dlqTopic(topicPrefix + TetherConfig.DEFAULT_DLQ_TOPIC)
                 .build();
     }
 

@@ -145,7 +145,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 createInputs(admin, inputTopics);
                 feed(history, prefix);
                 final EmbeddedStreams settings = new EmbeddedStreams(cluster.bootstrap(), cluster.registry(), httpPort,
-                        stateDir, id, prefix, window);
+                        stateDir, id, prefix, window).forReplay();
                 try (TetherStreamsApp app = settings.start()) {
                     final ApiClient api = new ApiClient("http://127.0.0.1:" + app.httpPort());
                     awaitCaughtUp(admin, app, id, inputTopics);
