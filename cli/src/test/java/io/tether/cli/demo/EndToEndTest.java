@@ -88,7 +88,7 @@ class EndToEndTest {
             final JsonNode reportSet = api.migrationSet(reportAp, null).orElseThrow();
             assertEquals(List.of("report.py"), DemoSets.appScripts(reportSet));
             assertEquals(Optional.of("COPY"), DemoSets.transferOf(reportSet, "frontend.conf"));
-            assertTrue(demo.awaitExit(Duration.ofMinutes(3)), "the demo ends after its duration");
+            assertTrue(demo.awaitExit(Duration.ofMinutes(5)), "the demo ends after its duration (200 s from its start)");
             assertEquals(0, demo.exitCode(), String.join("\n", demo.output()));
             liveFrontEndSet = api.migrationSet(frontEndAp, null).orElseThrow();
         }
