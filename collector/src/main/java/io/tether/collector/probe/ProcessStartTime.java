@@ -43,7 +43,8 @@ public final class ProcessStartTime {
         return bootTimeSeconds * 1_000_000L + startTicks * 1_000_000L / CLK_TCK;
     }
 
-    static long bootTimeSeconds(final Path procStat) {
+    /** btime (boot time, seconds since the epoch) from a /proc/stat file; the scanner reads it under its proc root. */
+    public static long bootTimeSeconds(final Path procStat) {
         try {
             for (final String line : Files.readAllLines(procStat)) {
                 if (line.startsWith("btime ")) {

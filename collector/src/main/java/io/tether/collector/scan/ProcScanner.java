@@ -70,11 +70,7 @@ public final class ProcScanner {
         this.scope = Objects.requireNonNull(scope, "scope");
         this.includePseudoFiles = includePseudoFiles;
         this.clock = Objects.requireNonNull(clock, "clock");
-        try {
-            this.startTimes = ProcessStartTime.ofBootTime(ProcFiles.bootTimeSeconds(procRoot));
-        } catch (final IOException e) {
-            throw new UncheckedIOException("cannot read boot time from " + procRoot + "/stat", e);
-        }
+        this.startTimes = ProcessStartTime.ofBootTime(ProcessStartTime.bootTimeSeconds(procRoot.resolve("stat")));
     }
 
     /** A scanner of the real /proc with the system clock, leaving pseudo file systems out. */

@@ -15,16 +15,6 @@ public final class ProcFiles {
     private ProcFiles() {
     }
 
-    /** Boot time in seconds since the epoch ("btime" in /proc/stat). */
-    public static long bootTimeSeconds(final Path procRoot) throws IOException {
-        for (final String line : Files.readAllLines(procRoot.resolve("stat"), StandardCharsets.US_ASCII)) {
-            if (line.startsWith("btime ")) {
-                return Long.parseLong(line.substring(6).trim());
-            }
-        }
-        throw new IOException("no btime in " + procRoot.resolve("stat"));
-    }
-
     /** ppid and start time (clock ticks after boot) from /proc/PID/stat, parsed as the probe's start times are. */
     public static long[] ppidAndStartTicks(final Path pidDir) throws IOException {
         final String stat = Files.readString(pidDir.resolve("stat"), StandardCharsets.US_ASCII);
