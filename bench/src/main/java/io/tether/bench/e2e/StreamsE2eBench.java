@@ -283,7 +283,7 @@ public final class StreamsE2eBench {
         final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null);
         final long start = System.nanoTime();
         final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), applicationId, options,
-            stateRoot.resolve(applicationId), args.threads, null, Duration.ofSeconds(120));
+            stateRoot.resolve(applicationId), args.threads, args.commitMs, Duration.ofSeconds(120));
         try {
             final long running = System.nanoTime();
             log("  RUNNING after %.1f s", (running - start) / 1e9);
@@ -483,7 +483,7 @@ public final class StreamsE2eBench {
     /** Command-line options. */
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
-                        List<String> latencyRuns, boolean tetherReplay) {
+                        List<String> latencyRuns, boolean tetherReplay, Integer commitMs) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -502,9 +502,10 @@ public final class StreamsE2eBench {
                 Integer.parseInt(m.getOrDefault("latency-seconds", "20")),
                 m.getOrDefault("latency-runs", "0:100,30:100").isBlank() ? List.of()
                     : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")),
-                Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")));
+                Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")),
+                m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null);
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
-                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay"));
+                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
