@@ -17,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.Sensor;
@@ -78,7 +79,9 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private KeyValueStore<String, String> pendingForks;
     private KeyValueStore<String, HostEvent> pendingEvents;
     private final Map<EventType, Sensor> unattributed = new EnumMap<>(EventType.class);
-    private long pendingCount;
+    private final LatestProcessVersions latest = new LatestProcessVersions(100_000);
+    /** Index of the pending store by event time, so that giving up reads only what is due (rebuilt on start). */
+    private final TreeSet<PendingRef> pendingByTime = new TreeSet<>();
     private long lastLogMillis = Long.MIN_VALUE;
     private long suppressedLogs;
 
@@ -116,11 +119,12 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             unattributed.put(type, context.metrics().addRateTotalSensor(METRIC_SCOPE, context.taskId().toString(),
                 UNATTRIBUTED_METRIC, Sensor.RecordingLevel.INFO, "event-type", type.name().toLowerCase(Locale.ROOT)));
         }
-        pendingCount = 0;
+        latest.clear();
+        pendingByTime.clear();
         try (KeyValueIterator<String, HostEvent> it = pendingEvents.all()) {
             while (it.hasNext()) {
-                it.next();
-                pendingCount++;
+                final KeyValue<String, HostEvent> kv = it.next();
+                pendingByTime.add(new PendingRef(kv.value.timeMillis(), kv.key));
             }
         }
         context.schedule(sweepInterval, PunctuationType.STREAM_TIME, this::giveUpExpired);
@@ -179,6 +183,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             return;
         }
         programs.put(key, version, at);
+        latest.put(key, version, at);
         context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.process(host, version.program(), pid,
             version.sourceMask(), version.timeMicros())), at));
         resolvePendingForks(host, pid, version);
@@ -215,6 +220,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             return; // a later instance already holds the pid: this exit is stale news
         }
         programs.delete(key, at);
+        latest.end(key, h.getStartTime(), at);
     }
 
     private void dropStalePendingForks(final long streamTimeMillis) {
@@ -241,20 +247,23 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             giveUp(e, h, headers);
         } else {
             final String key = pendingKey(h);
-            if (pendingEvents.get(key) == null) {
-                pendingCount++;
-            }
+            pendingByTime.add(new PendingRef(millis(h.getTimeMicros()), key));
             pendingEvents.put(key, e);
         }
     }
 
     /** The attributed output of an event, or null while its process instance is unknown at the event's time. */
     private HostOutput lookup(final HostEvent e, final EventHeader h) {
-        final VersionedRecord<ProcessVersion> version = programs.get(processKey(h), millis(h.getTimeMicros()));
-        if (version == null || version.value().startTime() != h.getStartTime()) {
-            return null; // unknown yet, exited, or a dead instance that held the same pid (pid reuse)
+        final String key = processKey(h);
+        final long at = millis(h.getTimeMicros());
+        ProcessVersion process = latest.get(key, h.getStartTime(), at);
+        if (process == null) {
+            final VersionedRecord<ProcessVersion> version = programs.get(key, at);
+            if (version == null || version.value().startTime() != h.getStartTime()) {
+                return null; // unknown yet, exited, or a dead instance that held the same pid (pid reuse)
+            }
+            process = version.value();
         }
-        final ProcessVersion process = version.value();
         return switch (e.type()) {
             case OPEN -> {
                 final OpenEvent open = (OpenEvent) e.event();
@@ -270,7 +279,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     /** An instance became known: the events that waited for it are attributed now, in their own time order. */
     private void resolvePendingEvents(final String host, final int pid, final ProcessVersion version) {
-        if (pendingCount == 0) {
+        if (pendingByTime.isEmpty()) {
             return;
         }
         final List<KeyValue<String, HostEvent>> waiting = new ArrayList<>();
@@ -284,28 +293,19 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             if (result != null) {
                 context.forward(new Record<>(processKey(h), result, millis(h.getTimeMicros())));
                 pendingEvents.delete(w.key);
-                pendingCount--;
+                pendingByTime.remove(new PendingRef(millis(h.getTimeMicros()), w.key));
             }
         }
     }
 
     private void giveUpExpired(final long streamTimeMillis) {
-        if (pendingCount == 0) {
-            return;
-        }
-        final List<KeyValue<String, HostEvent>> expired = new ArrayList<>();
-        try (KeyValueIterator<String, HostEvent> it = pendingEvents.all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, HostEvent> kv = it.next();
-                if (streamTimeMillis > kv.value.timeMillis() + graceMillis) {
-                    expired.add(kv);
-                }
+        while (!pendingByTime.isEmpty() && streamTimeMillis > pendingByTime.first().timeMillis() + graceMillis) {
+            final PendingRef due = pendingByTime.pollFirst();
+            final HostEvent e = pendingEvents.get(due.key());
+            if (e != null) {
+                pendingEvents.delete(due.key());
+                giveUp(e, e.header(), new RecordHeaders());
             }
-        }
-        for (final KeyValue<String, HostEvent> kv : expired) {
-            pendingEvents.delete(kv.key);
-            pendingCount--;
-            giveUp(kv.value, kv.value.header(), new RecordHeaders());
         }
     }
 
@@ -345,8 +345,18 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
      * by one prefix scan when its exec arrives), then the event time and the collector's own sequence.
      */
     private static String pendingKey(final EventHeader h) {
-        return instancePrefix(h.getHostId(), h.getPid(), h.getStartTime())
-            + String.format("%020d", h.getTimeMicros()) + "|" + h.getCollectorRun() + "|" + h.getSequence();
+        final String time = Long.toString(h.getTimeMicros());
+        return instancePrefix(h.getHostId(), h.getPid(), h.getStartTime()) + "0".repeat(Math.max(0, 20 - time.length()))
+            + time + "|" + h.getCollectorRun() + "|" + h.getSequence();
+    }
+
+    /** A waiting event in the pending store, by its event time. */
+    private record PendingRef(long timeMillis, String key) implements Comparable<PendingRef> {
+        @Override
+        public int compareTo(final PendingRef o) {
+            final int byTime = Long.compare(timeMillis, o.timeMillis);
+            return byTime != 0 ? byTime : key.compareTo(o.key);
+        }
     }
 
     private static String instancePrefix(final String host, final int pid, final long startTime) {
