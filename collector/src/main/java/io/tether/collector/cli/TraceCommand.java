@@ -57,11 +57,6 @@ public final class TraceCommand implements Callable<Integer> {
     @Option(names = "--include-pseudo-files", description = "Also report opens under /proc, /sys and /dev.")
     boolean includePseudoFiles;
 
-    @Option(names = "--connect-hold", paramLabel = "DUR", converter = DurationConverter.class, defaultValue = "5ms",
-            description = "Delay each connect's return by this much so the client's own address can be read while the "
-                    + "socket lives; 0s turns it off (default: ${DEFAULT-VALUE}).")
-    Duration connectHold;
-
     @Option(names = "--spool-dir", paramLabel = "DIR",
             description = "Local spool for Kafka outages (default: a trace spool of host H in the temp directory).")
     Path spoolDir;
@@ -94,7 +89,7 @@ public final class TraceCommand implements Callable<Integer> {
         try {
             final StraceTranslator translator = new StraceTranslator(hostId, collector.publisher(), Path.of("/proc"),
                     ProcessStartTime.ofThisBoot(), netnsNote, includePseudoFiles);
-            final TraceSession session = TraceSession.start(strace, command, translator, connectHold);
+            final TraceSession session = TraceSession.start(strace, command, translator);
             for (final String name : FORWARDED) {
                 Signal.handle(new Signal(name), signal -> forward(session, name));
             }
@@ -121,7 +116,7 @@ public final class TraceCommand implements Callable<Integer> {
         }
         if (translator.connectsWithoutLocalAddress() > 0) {
             err.println("tether trace: " + translator.connectsWithoutLocalAddress() + " connects published without the "
-                    + "client's own address (socket closed before it was read; try a longer --connect-hold)");
+                    + "client's own address (socket gone from /proc and never closed by a close(2))");
         }
         err.flush();
     }

@@ -36,7 +36,7 @@ final class StraceSyntax {
                 }
                 if (c == '<') {
                     decoration++;
-                } else if (c == '>') {
+                } else if (c == '>' && !arrow(text, i)) {
                     decoration--;
                 }
                 i++;
@@ -82,6 +82,11 @@ final class StraceSyntax {
         if (!arg.isEmpty() || !args.isEmpty()) {
             args.add(arg);
         }
+    }
+
+    /** Whether the '>' at {@code i} is the arrow of a socket decoration ({@code 1.2.3.4:5->6.7.8.9:10}), not its end. */
+    private static boolean arrow(final String text, final int i) {
+        return i > 0 && text.charAt(i - 1) == '-';
     }
 
     /** Index just after the string literal that starts at {@code open} (a '"'), or the text's length if unclosed. */
@@ -251,7 +256,7 @@ final class StraceSyntax {
                     }
                     if (d == '<') {
                         depth++;
-                    } else if (d == '>') {
+                    } else if (d == '>' && !arrow(text, j)) {
                         depth--;
                     }
                     j++;

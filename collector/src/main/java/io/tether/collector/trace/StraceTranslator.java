@@ -25,6 +25,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +99,8 @@ public final class StraceTranslator {
         final Long netns;
         int ppid;
         String cwd;
+        /** Events held back behind a connect that waits for its own address (see {@link #connect}); in order. */
+        final ArrayDeque<Object> outbox = new ArrayDeque<>();
 
         Traced(final int pid, final long startTime, final int ppid, final int uid, final String cwd, final Long netns) {
             this.pid = pid;
@@ -106,6 +109,18 @@ public final class StraceTranslator {
             this.uid = uid;
             this.cwd = cwd;
             this.netns = netns;
+        }
+    }
+
+    /** A connect whose client address is not known yet: published when the close of its fd shows it. */
+    private static final class WaitingConnect {
+        final int fd;
+        final ConnectEvent.Builder event;
+        boolean resolved;
+
+        WaitingConnect(final int fd, final ConnectEvent.Builder event) {
+            this.fd = fd;
+            this.event = event;
         }
     }
 
@@ -186,7 +201,7 @@ public final class StraceTranslator {
         final Traced process = new Traced(pid, startTime, ppid, uid, cwd, netns);
         processes.put(pid, process);
         if (parentProcess != null) {
-            emit(ForkEvent.newBuilder().setHeader(header(process, forkTime)).setParentPid(parentProcess.pid)
+            emit(process, ForkEvent.newBuilder().setHeader(header(process, forkTime)).setParentPid(parentProcess.pid)
                     .setParentStartTime(parentProcess.startTime).build());
         }
         return process;
@@ -198,7 +213,9 @@ public final class StraceTranslator {
                 threads.remove(tid); // a thread ended, not the process
                 return;
             }
-            emit(ExitEvent.newBuilder().setHeader(header(process, end.timeMicros())).setExitCode(end.exitCode()).build());
+            giveUpWaiting(process); // its sockets closed with it, without a close(2) to show them
+            emit(process, ExitEvent.newBuilder().setHeader(header(process, end.timeMicros())).setExitCode(end.exitCode())
+                    .build());
             processes.remove(process.pid);
             threads.values().removeIf(owner -> owner == process.pid);
             return;
@@ -228,6 +245,7 @@ public final class StraceTranslator {
                 open(process, call, call.arg(0), call.arg(1), how.find() ? flags(how.group(1)) : 0);
             }
             case "connect" -> connect(process, call);
+            case "close" -> closed(process, call);
             case "accept", "accept4" -> accepted(process, call);
             default -> {
                 // other calls (exit_group, ...) carry nothing the events need
@@ -248,7 +266,7 @@ public final class StraceTranslator {
         }
         final List<String> argv = StraceSyntax.stringArray(argvArg);
         final Executables.Resolved resolved = Executables.resolve(file, argv.isEmpty() ? List.of(given) : argv);
-        emit(ExecEvent.newBuilder()
+        emit(process, ExecEvent.newBuilder()
                 .setHeader(header(process, call.timeMicros()))
                 .setExecutable(resolved.executable())
                 .setArgv(resolved.argv())
@@ -290,7 +308,7 @@ public final class StraceTranslator {
         if (!reportable(path)) {
             return;
         }
-        emit(OpenEvent.newBuilder()
+        emit(process, OpenEvent.newBuilder()
                 .setHeader(header(process, call.timeMicros()))
                 .setPath(path)
                 .setFlags(flags)
@@ -372,26 +390,88 @@ public final class StraceTranslator {
         if (local == null && remote.getIp() != null && known) {
             local = localFromProc(process.pid, socket.group(2));
         }
-        if (local == null) {
-            if (remote.getIp() != null) {
-                connectsWithoutLocalAddress++;
-            }
-            local = SocketAddress.newBuilder().setIp(null).setPort(0).setPath(null).build();
-        }
         final int error = result == 0 ? 0 : ERRNO.getOrDefault(call.errno(), -1);
-        emit(ConnectEvent.newBuilder()
+        final ConnectEvent.Builder event = ConnectEvent.newBuilder()
                 .setHeader(header(process, call.timeMicros()))
                 .setProtocol(protocol)
-                .setLocal(local)
                 .setRemote(remote)
-                .setError(error)
-                .build());
+                .setError(error);
+        final OptionalLong fd = StraceSyntax.leadingNumber(call.arg(0));
+        if (local == null && remote.getIp() != null && fd.isPresent() && (result == 0 || "EINPROGRESS".equals(call.errno()))) {
+            // the socket is already gone from /proc (a short connection, a reader behind): its close(2) will show it
+            process.outbox.add(new WaitingConnect((int) fd.getAsLong(), event));
+            return;
+        }
+        if (local == null && remote.getIp() != null && result == 0) {
+            connectsWithoutLocalAddress++;
+        }
+        emit(process, event.setLocal(local != null ? local : unknownAddress()).build());
+    }
+
+    private static SocketAddress unknownAddress() {
+        return SocketAddress.newBuilder().setIp(null).setPort(0).setPath(null).build();
+    }
+
+    /** close(fd) with -yy shows the socket's endpoints as they were before it closed: the waiting connect's own end. */
+    private void closed(final Traced process, final StraceRecord.Syscall call) {
+        if (process.outbox.isEmpty()) {
+            return;
+        }
+        final OptionalLong fd = StraceSyntax.leadingNumber(call.arg(0));
+        if (fd.isEmpty()) {
+            return;
+        }
+        for (final Object item : process.outbox) {
+            if (item instanceof WaitingConnect waiting && !waiting.resolved && waiting.fd == fd.getAsLong()) {
+                final String decoration = StraceSyntax.decoration(call.arg(0));
+                final Matcher socket = decoration == null ? null : SOCKET_DECORATION.matcher(decoration);
+                final SocketAddress[] ends = socket != null && socket.matches() ? endpoints(socket.group(2)) : null;
+                resolve(waiting, ends == null ? null : ends[0]);
+                break;
+            }
+        }
+        drain(process);
+    }
+
+    private void resolve(final WaitingConnect waiting, final SocketAddress local) {
+        if (local == null) {
+            connectsWithoutLocalAddress++;
+        }
+        waiting.event.setLocal(local != null ? local : unknownAddress());
+        waiting.resolved = true;
+    }
+
+    /** Publishes every waiting connect without its own address (the process ended, the trace ended). */
+    private void giveUpWaiting(final Traced process) {
+        for (final Object item : process.outbox) {
+            if (item instanceof WaitingConnect waiting && !waiting.resolved) {
+                resolve(waiting, null);
+            }
+        }
+        drain(process);
+    }
+
+    /** Publishes the process's held events up to the first connect still waiting, in their order. */
+    private void drain(final Traced process) {
+        while (!process.outbox.isEmpty()) {
+            final Object head = process.outbox.peekFirst();
+            if (head instanceof WaitingConnect waiting) {
+                if (!waiting.resolved) {
+                    return;
+                }
+                process.outbox.removeFirst();
+                publish(waiting.event.build());
+            } else {
+                process.outbox.removeFirst();
+                publish((org.apache.avro.specific.SpecificRecord) head);
+            }
+        }
     }
 
     /**
      * strace decorates connect's fd as it was at entry, before it had a local address ({@code TCP:[inode]}): the
-     * client's own address comes from the socket tables of the process's network namespace by that inode, while the
-     * socket lives (the runner holds each connect's return briefly so that it does).
+     * client's own address comes from the socket tables of the process's network namespace by that inode while the
+     * socket lives; when it is already gone, from the decoration of the close(2) of its fd (see {@link #closed}).
      */
     private SocketAddress localFromProc(final int pid, final String inodeText) {
         final OptionalLong inode = StraceSyntax.leadingNumber(inodeText);
@@ -432,7 +512,7 @@ public final class StraceTranslator {
         if (ends == null) {
             return;
         }
-        emit(AcceptEvent.newBuilder()
+        emit(process, AcceptEvent.newBuilder()
                 .setHeader(header(process, call.timeMicros()))
                 .setProtocol(protocol)
                 .setLocal(ends[0])
@@ -540,7 +620,16 @@ public final class StraceTranslator {
                 .build();
     }
 
-    private void emit(final org.apache.avro.specific.SpecificRecord event) {
+    /** Publishes now, or behind a connect of the same process that still waits (events of a process stay in order). */
+    private void emit(final Traced process, final org.apache.avro.specific.SpecificRecord event) {
+        if (process.outbox.isEmpty()) {
+            publish(event);
+        } else {
+            process.outbox.add(event);
+        }
+    }
+
+    private void publish(final org.apache.avro.specific.SpecificRecord event) {
         events++;
         sink.accept(event);
     }
@@ -563,6 +652,9 @@ public final class StraceTranslator {
                     status != null ? status.ppid() : 0, status != null ? status.uid() : ownUid, null, null);
             processes.put(process.pid, process);
             records.forEach(r -> handle(process, r.tid(), r));
+        }
+        for (final Traced process : processes.values()) {
+            giveUpWaiting(process); // still running when strace ended (it was detached or killed)
         }
     }
 

@@ -10,11 +10,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One command run under strace: {@code strace -f} writes its trace into a FIFO that a reader thread turns into events
@@ -26,9 +24,12 @@ import java.util.concurrent.TimeUnit;
 public final class TraceSession {
     private static final Logger LOG = LoggerFactory.getLogger(TraceSession.class);
 
-    /** The calls the events need (exit status comes from strace's "+++ exited" lines, not from exit_group). */
+    /**
+     * The calls the events need (exit status comes from strace's "+++ exited" lines, not from exit_group); close
+     * only for the client address of a connect whose socket was gone from /proc before the reader looked.
+     */
     public static final List<String> SYSCALLS = List.of("execve", "execveat", "fork", "vfork", "clone", "clone3",
-            "open", "openat", "openat2", "creat", "chdir", "fchdir", "connect", "accept", "accept4");
+            "open", "openat", "openat2", "creat", "chdir", "fchdir", "connect", "accept", "accept4", "close");
 
     private final Process strace;
     private final Thread reader;
@@ -69,25 +70,19 @@ public final class TraceSession {
     /**
      * The strace command line. {@code --seccomp-bpf} stops the tracee only at the traced calls (not at every call);
      * {@code -yy} decorates fds with paths and socket endpoints, {@code -X verbose} prints flags as numbers with
-     * their names, {@code -ttt} times every line; {@code connectHold} delays each connect's return so that the
-     * client's own address can be read from /proc while the socket lives (see {@link StraceTranslator}).
+     * their names, {@code -ttt} times every line.
      */
-    public static List<String> straceCommand(final Path strace, final Path output, final Duration connectHold,
-                                             final List<String> command) {
+    public static List<String> straceCommand(final Path strace, final Path output, final List<String> command) {
         final List<String> args = new ArrayList<>(List.of(strace.toString(), "-f", "-q", "--seccomp-bpf", "-ttt",
                 "-yy", "-X", "verbose", "-s", "4096", "-e", "signal=none", "-e", "trace=" + String.join(",", SYSCALLS)));
-        final long holdMicros = TimeUnit.NANOSECONDS.toMicros(connectHold.toNanos());
-        if (holdMicros > 0) {
-            args.addAll(List.of("-e", "inject=connect:delay_exit=" + holdMicros));
-        }
         args.addAll(List.of("-o", output.toString(), "--"));
         args.addAll(command);
         return args;
     }
 
     /** Starts strace on {@code command} and the reader that feeds {@code translator}. */
-    public static TraceSession start(final Path strace, final List<String> command, final StraceTranslator translator,
-                                     final Duration connectHold) throws IOException, InterruptedException {
+    public static TraceSession start(final Path strace, final List<String> command, final StraceTranslator translator)
+            throws IOException, InterruptedException {
         final Path dir = Files.createTempDirectory("tether-trace");
         final Path fifo = dir.resolve("strace.fifo");
         final Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString())
@@ -99,7 +94,7 @@ public final class TraceSession {
         }
         final Process process;
         try {
-            process = new ProcessBuilder(straceCommand(strace, fifo, connectHold, command)).inheritIO().start();
+            process = new ProcessBuilder(straceCommand(strace, fifo, command)).inheritIO().start();
         } catch (final IOException e) {
             Files.deleteIfExists(fifo);
             Files.deleteIfExists(dir);
