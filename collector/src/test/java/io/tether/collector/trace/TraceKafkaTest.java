@@ -82,9 +82,16 @@ class TraceKafkaTest {
         final ProcessStartTime clock = ProcessStartTime.ofThisBoot();
 
         try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
-            final List<ConsumerRecord<String, Object>> records = published.until(r -> r.stream().anyMatch(
-                    x -> x.value() instanceof ExitEvent e && e.getHeader().getHostId().equals(hostId)
-                            && e.getHeader().getPid() == parentPid), Duration.ofSeconds(60));
+            // 'tether trace' waited for Kafka's acknowledgements before it ended; a poll may still return one topic
+            // before another, so wait for the last event of each kind the assertions use
+            final List<ConsumerRecord<String, Object>> records = published.until(r ->
+                    has(r, hostId, ExitEvent.class, parentPid) && has(r, hostId, ExitEvent.class, childPid)
+                            && has(r, hostId, ConnectEvent.class, childPid) && has(r, hostId, AcceptEvent.class, parentPid)
+                            && r.stream().filter(x -> x.value() instanceof ExitEvent e
+                                    && e.getHeader().getHostId().equals(hostId)).count() == 4
+                            && r.stream().filter(x -> x.value() instanceof OpenEvent o && o.getHeader().getHostId()
+                                    .equals(hostId) && o.getPath().startsWith(work.toString())).count() >= 4,
+                    Duration.ofSeconds(60));
             final List<ConsumerRecord<String, Object>> ours = records.stream()
                     .filter(r -> PublishedEvents.header(r).getHostId().equals(hostId)).toList();
             assertTrue(ours.stream().allMatch(r -> PublishedEvents.header(r).getSource() == CaptureSource.STRACE));
@@ -135,6 +142,12 @@ class TraceKafkaTest {
             assertEquals(3, one(ours, ExitEvent.class, childPid).getExitCode());
             assertEquals(5, one(ours, ExitEvent.class, parentPid).getExitCode());
         }
+    }
+
+    private static boolean has(final List<ConsumerRecord<String, Object>> records, final String hostId,
+                               final Class<?> type, final int pid) {
+        return records.stream().anyMatch(r -> type.isInstance(r.value())
+                && PublishedEvents.header(r).getHostId().equals(hostId) && PublishedEvents.header(r).getPid() == pid);
     }
 
     private static <T> List<T> all(final List<ConsumerRecord<String, Object>> records, final Class<T> type, final int pid) {
