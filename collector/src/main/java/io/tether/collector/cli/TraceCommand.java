@@ -107,7 +107,7 @@ public final class TraceCommand implements Callable<Integer> {
         if (!collector.awaitDelivered(DELIVERY_WAIT)) {
             err.println("tether trace: Kafka has not acknowledged every event yet; the rest stay in "
                     + collector.config().spoolDir() + " and the next 'tether trace --host-id " + hostId
-                    + "' sends them");
+                    + "' with this spool sends them");
         }
         if (session.parser().unreadable() > 0 || session.parser().orphanHalves() > 0 || session.failedRecords() > 0) {
             err.println("tether trace: " + session.parser().unreadable() + " unreadable strace lines, "
