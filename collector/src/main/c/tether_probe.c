@@ -53,7 +53,6 @@ struct identity {
 };
 
 static struct tether_ring_header *g_ring HOT;
-static uint8_t *g_slots HOT;
 static uint32_t g_slot_size HOT;
 static uint64_t g_slot_mask HOT;
 static struct identity g_self HOT;
@@ -196,12 +195,32 @@ static int valid_header(const struct tether_ring_header *h, uint64_t file_size) 
            && file_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count;
 }
 
-/* The header and the slots are mapped apart. A small mapping lands next to the libraries, inside a page table the
- * process already has, so the header's first touch is a cheap fault; a many-MiB mapping needs page tables of its
- * own, and on a VM a fault that must build one costs ~70 us more (bench/reports/probe.md). Only the slot that
- * gets written then pays for a fresh page table. Never touches beyond the file's end (SIGBUS). */
+/* How the slots are mapped. A many-MiB mapping needs page tables of its own: on this VM the first touch of one
+ * costs ~130 us (a fault plus new page tables), where a one-page mapping placed next to the libraries, populated by
+ * mmap itself, costs ~20 us (bench/reports/probe.md). Most probed processes write a handful of records and exit, so
+ * a process starts with small windows onto the pages of the slots it reserves, and maps the whole slot area only
+ * once it has needed more than WINDOWS of them (a busy process, for which one big mapping is cheaper per record).
+ * A window, once mapped, stays mapped: another thread may be writing through it, so it is never moved or reused. */
+#define WINDOWS 4
+struct window {
+    uint64_t first; /* file offset of the window's first byte */
+    uint8_t *base;  /* NULL until published */
+};
+static struct window g_windows[WINDOWS] HOT;
+static uint32_t g_windows_used HOT;
+static uint8_t *g_slots HOT;      /* the whole slot area, once mapped */
+static const char *g_channel HOT; /* the ring's path (TETHER_CHANNEL), to map windows later */
+static long g_page HOT;
+
+static int open_ring(void) {
+    return raw_open(g_channel, O_RDWR | O_NOFOLLOW);
+}
+
+/* Maps the header page only. The fd is closed at once (no fd is ever held); windows reopen the file by path. The
+ * header stays valid if the collector replaces the file: it only ever renames a new file over the old one. */
 static void map_ring(const char *path) {
-    const int fd = raw_open(path, O_RDWR | O_NOFOLLOW);
+    g_channel = path;
+    const int fd = open_ring();
     if (fd < 0) {
         return;
     }
@@ -210,43 +229,100 @@ static void map_ring(const char *path) {
         syscall(SYS_close, fd);
         return;
     }
-    const long page = sysconf(_SC_PAGESIZE);
-    const size_t head_len = TETHER_RING_HEADER_SIZE;
-    struct tether_ring_header *h = mmap(NULL, head_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    g_page = sysconf(_SC_PAGESIZE);
+    struct tether_ring_header *h = mmap(NULL, TETHER_RING_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (h == MAP_FAILED) {
         syscall(SYS_close, fd);
         return;
     }
     if (!valid_header(h, (uint64_t)st.st_size)) {
-        munmap(h, head_len);
+        munmap(h, TETHER_RING_HEADER_SIZE);
         syscall(SYS_close, fd);
         return;
     }
-    const size_t slots_len = (size_t)h->slot_size * h->slot_count;
-    void *slots;
-    if (h->header_size % (uint64_t)page == 0) {
-        slots = mmap(NULL, slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)h->header_size);
-    } else {
-        /* a header that does not end on a page boundary: one mapping of the whole ring */
-        munmap(h, head_len);
-        h = mmap(NULL, (size_t)h->header_size + slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        slots = h == MAP_FAILED ? MAP_FAILED : (uint8_t *)h + h->header_size;
+    if (h->header_size % (uint64_t)g_page != 0) {
+        /* a header that does not end on a page boundary: one mapping of the whole ring, no windows */
+        const size_t len = (size_t)h->header_size + (size_t)h->slot_size * h->slot_count;
+        munmap(h, TETHER_RING_HEADER_SIZE);
+        h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (h == MAP_FAILED) {
+            syscall(SYS_close, fd);
+            return;
+        }
+        g_slots = (uint8_t *)h + h->header_size;
     }
     syscall(SYS_close, fd);
-    if (slots == MAP_FAILED || h == MAP_FAILED) {
-        return;
-    }
     g_slot_size = h->slot_size;
     g_slot_mask = h->slot_count - 1;
-    g_slots = slots;
     g_ring = h;
+}
+
+/* the whole slot area, mapped once (two racing threads: one mapping wins, the other is unmapped) */
+static uint8_t *map_all_slots(void) {
+    const int fd = open_ring();
+    if (fd < 0) {
+        return NULL;
+    }
+    const size_t len = (size_t)g_slot_size * (g_slot_mask + 1);
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)g_ring->header_size);
+    syscall(SYS_close, fd);
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+    uint8_t *expected = NULL;
+    if (!__atomic_compare_exchange_n(&g_slots, &expected, (uint8_t *)m, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        munmap(m, len);
+        return expected;
+    }
+    return (uint8_t *)m;
+}
+
+/* The slot of a position, mapping a window onto it (or the whole area) if no mapping covers it yet; NULL if the
+ * file cannot be mapped (it was removed: the record is counted as dropped). */
+static struct tether_slot_header *slot_at(uint64_t pos) {
+    const uint64_t index = pos & g_slot_mask;
+    uint8_t *all = __atomic_load_n(&g_slots, __ATOMIC_ACQUIRE);
+    if (LIKELY(all != NULL)) {
+        return (struct tether_slot_header *)(all + index * g_slot_size);
+    }
+    const uint64_t off = g_ring->header_size + index * g_slot_size;
+    const uint64_t win_len = g_slot_size > (uint64_t)g_page ? g_slot_size : (uint64_t)g_page;
+    const uint64_t first = off - (off - g_ring->header_size) % win_len;
+    const uint32_t used = __atomic_load_n(&g_windows_used, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < used && i < WINDOWS; i++) {
+        uint8_t *base = __atomic_load_n(&g_windows[i].base, __ATOMIC_ACQUIRE);
+        if (base != NULL && g_windows[i].first == first) {
+            return (struct tether_slot_header *)(base + (off - first));
+        }
+    }
+    const uint32_t mine = __atomic_fetch_add(&g_windows_used, 1, __ATOMIC_ACQ_REL);
+    if (mine >= WINDOWS) {
+        all = map_all_slots();
+        return all == NULL ? NULL : (struct tether_slot_header *)(all + index * g_slot_size);
+    }
+    const int fd = open_ring();
+    if (fd < 0) {
+        return NULL;
+    }
+    /* populated by mmap: cheaper than the fault of the first write */
+    void *m = mmap(NULL, win_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, (off_t)first);
+    syscall(SYS_close, fd);
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+    g_windows[mine].first = first;
+    __atomic_store_n(&g_windows[mine].base, (uint8_t *)m, __ATOMIC_RELEASE);
+    return (struct tether_slot_header *)((uint8_t *)m + (off - first));
 }
 
 /* reserves the slot of one position; NULL (and a counted drop) when the ring is full */
 static struct tether_slot_header *ring_reserve(uint64_t *pos_out) {
     for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
         uint64_t pos = __atomic_load_n(&g_ring->write_cursor, __ATOMIC_RELAXED);
-        struct tether_slot_header *slot = (struct tether_slot_header *)(g_slots + (pos & g_slot_mask) * g_slot_size);
+        struct tether_slot_header *slot = slot_at(pos);
+        if (UNLIKELY(slot == NULL)) {
+            break;
+        }
         const uint64_t commit = __atomic_load_n(&slot->commit, __ATOMIC_ACQUIRE);
         const int64_t lag = (int64_t)(commit - pos);
         if (lag == 0) {
