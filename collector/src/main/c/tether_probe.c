@@ -386,13 +386,23 @@ static inline uint32_t body_capacity(void) {
     return g_slot_size - TETHER_SLOT_HEADER_SIZE;
 }
 
+static void settle_identity(void);
+
 static struct tether_slot_header *begin(uint16_t type, const struct identity *id, uint64_t *pos) {
+    const int lifecycle = type == TETHER_REC_EXEC || type == TETHER_REC_FORK || type == TETHER_REC_EXIT
+                          || type == TETHER_REC_IDENTITY;
+    const int deferred = id == &g_self && __atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE);
+    if (UNLIKELY(deferred) && !lifecycle && __atomic_load_n(&g_records, __ATOMIC_RELAXED) >= YOUNG_RECORDS) {
+        /* a process that keeps writing is no short-lived one: settle its identity now, so the collector never holds
+         * more than a few of its records waiting (e.g. while no collector runs) */
+        settle_identity();
+    }
     struct tether_slot_header *s = ring_reserve(pos);
     if (s == NULL) {
         return NULL;
     }
     s->type = type;
-    s->flags = id == &g_self && g_deferred ? TETHER_FLAG_IDENTITY_DEFERRED : 0;
+    s->flags = id == &g_self && __atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE) ? TETHER_FLAG_IDENTITY_DEFERRED : 0;
     s->length = 0;
     s->pid = id->pid;
     s->ppid = id->ppid;
@@ -406,8 +416,6 @@ static struct tether_slot_header *begin(uint16_t type, const struct identity *id
         s->tid = t_tid;
     }
     s->start_ticks = id->start_ticks;
-    const int lifecycle = type == TETHER_REC_EXEC || type == TETHER_REC_FORK || type == TETHER_REC_EXIT
-                          || type == TETHER_REC_IDENTITY;
     s->time_micros = now_micros(lifecycle || __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS);
     return s;
 }
@@ -566,21 +574,27 @@ static void resolve_self(void) {
     if (fresh.ppid > 0) {
         g_self.ppid = fresh.ppid;
     }
-    g_deferred = 0;
+    __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
     emit_identity();
 }
 
-static int acked_by_collector(void) {
-    const struct tether_ack *ack = &g_ring->acks[(uint32_t)g_self.pid & (TETHER_ACKS - 1)];
-    return g_exec_tag != 0 && __atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag;
-}
-
-/* Before the last records of this image (exit, exec): unless the collector acked our EXEC record, i.e. resolved
- * our identity while we lived, write it ourselves, or nobody could attribute our records once we are gone. */
+/* Before the last records of this image (exit, exec), and once a process has written a few records: unless the
+ * collector acked our EXEC record, i.e. resolved our identity while we lived, write it ourselves, or nobody could
+ * attribute our records once we are gone. With an ack, take the start time from it: later records carry it. */
 static void settle_identity(void) {
-    if (g_deferred && !acked_by_collector()) {
-        resolve_self();
+    if (!__atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE)) {
+        return;
     }
+    const struct tether_ack *ack = &g_ring->acks[(uint32_t)g_self.pid & (TETHER_ACKS - 1)];
+    if (g_exec_tag != 0 && __atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+        g_self.start_ticks = __atomic_load_n(&ack->start_ticks, __ATOMIC_ACQUIRE); /* before the re-check below */
+        __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
+        if (__atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+            return;
+        }
+        /* the entry was taken by another pid while we read it: the ticks may be its; read our own */
+    }
+    resolve_self();
 }
 
 /* decimal of a non-negative int, NUL-terminated (no stdio inside the wrappers) */

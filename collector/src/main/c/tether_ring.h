@@ -109,7 +109,9 @@ struct tether_ring_header {
     uint64_t read_cursor;
     uint8_t pad3[TETHER_ACKS_OFFSET - 264];
     struct tether_ack {
-        uint64_t tag;         /* pid << 32 | (uint32_t)(EXEC position + 1), written last (release) */
+        uint64_t tag;         /* pid << 32 | (uint32_t)(EXEC position + 1); the collector writes 0, the ticks, then
+                               * the tag (release each): a reader that sees its tag before and after reading the
+                               * ticks read the ticks of its own ack */
         uint64_t start_ticks;
     } acks[TETHER_ACKS];
 };

@@ -299,8 +299,15 @@ static int behave(const char *dir) {
     return 3;
 }
 
-/* opens FILE, says "ready" and waits for stdin to close: a process that lives as long as the test wants */
-static int wait_for_stdin(const char *path) {
+/* opens FILE (TIMES times, default once), says "ready" and waits for stdin to close: a process that lives as long
+ * as the test wants */
+static int wait_for_stdin(const char *path, int times) {
+    for (int i = 1; i < times; i++) {
+        const int extra = open(path, O_RDONLY);
+        if (extra >= 0) {
+            close(extra);
+        }
+    }
     const int fd = open(path, O_RDONLY);
     printf("ready fd=%d\n", fd >= 0);
     char c;
@@ -336,7 +343,7 @@ int main(int argc, char **argv) {
         return hammer(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), argv[5]);
     }
     if (argc >= 3 && strcmp(argv[1], "wait") == 0) {
-        return wait_for_stdin(argv[2]);
+        return wait_for_stdin(argv[2], argc >= 4 ? atoi(argv[3]) : 1);
     }
     if (argc >= 3 && strcmp(argv[1], "behave") == 0) {
         return behave(argv[2]);

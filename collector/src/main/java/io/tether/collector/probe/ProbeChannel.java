@@ -6,11 +6,14 @@ import io.tether.collector.probe.internals.RecordDecoder;
 import io.tether.collector.probe.internals.RingFile;
 import io.tether.collector.probe.internals.RingLayout;
 import io.tether.collector.publish.EventSink;
+import io.tether.schemas.event.ExitEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +48,7 @@ public final class ProbeChannel implements AutoCloseable {
     private final ProcessIdentities identities;
     private final ProbeChannelConfig config;
     private final byte[] slot;
+    private final ByteBuffer slotView;
     private final AtomicLong recordsRead = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -65,6 +69,7 @@ public final class ProbeChannel implements AutoCloseable {
         this.identities = new ProcessIdentities(ring, startTime, Path.of("/proc"));
         this.config = config;
         this.slot = new byte[ring.slotSize()];
+        this.slotView = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
         this.readPos = ring.readCursor();
     }
 
@@ -224,7 +229,8 @@ public final class ProbeChannel implements AutoCloseable {
             LOG.warn("probe channel {}: skipped a slot shorter than its header", ring.path());
             return;
         }
-        if (RecordDecoder.type(slot) == RingLayout.REC_IDENTITY) {
+        final int type = slotView.getShort(RingLayout.SLOT_TYPE) & 0xffff;
+        if (type == RingLayout.REC_IDENTITY) {
             final ProcessIdentity id;
             try {
                 id = RecordDecoder.identity(slot, used);
@@ -238,8 +244,9 @@ public final class ProbeChannel implements AutoCloseable {
             }
             return;
         }
-        if (RecordDecoder.deferred(slot)) {
-            final ProcessIdentity id = identities.resolve(slot, pos);
+        if ((slotView.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_IDENTITY_DEFERRED) != 0) {
+            final ProcessIdentity id = identities.resolve(type, slotView.getInt(RingLayout.SLOT_PID),
+                    slotView.getInt(RingLayout.SLOT_PPID), slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
             if (id == null) {
                 identities.hold(Arrays.copyOf(slot, used));
                 return;
@@ -263,8 +270,8 @@ public final class ProbeChannel implements AutoCloseable {
         if (RecordDecoder.truncated(record)) {
             truncated.incrementAndGet();
         }
-        if (RecordDecoder.type(record) == RingLayout.REC_EXIT) {
-            identities.exited(RecordDecoder.pid(record));
+        if (event instanceof ExitEvent exit) {
+            identities.exited(exit.getHeader().getPid());
         }
         recordsRead.incrementAndGet();
         try {

@@ -158,4 +158,30 @@ class DeferredIdentityTest {
         }
         assertEquals(List.of(), of(sink, pid), "nothing published under a guessed identity");
     }
+
+    @Test
+    void aBusyProcessTellsItsIdentityEarlySoEvenItsKillLosesNothing() throws Exception {
+        final CapturingSink sink = new CapturingSink();
+        final int opens = 50;
+        final long pid;
+        final ProbeCounters counters;
+        try (ProbeChannel channel = channel()) {
+            // nobody reads: after a few records the probe settles its identity itself instead of leaving every
+            // record to wait for its exit, so a kill afterwards costs nothing
+            final Process p = ProbedRun.start(channel, "wait", file.toString(), Integer.toString(opens));
+            pid = p.pid();
+            awaitReady(p);
+            p.destroyForcibly();
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            channel.start(sink);
+            channel.close();
+            counters = channel.counters();
+        }
+        final List<SpecificRecord> mine = of(sink, pid);
+        assertEquals(1 + opens, mine.size(), "the exec and every open, no exit (killed)");
+        final long start = header(mine.get(0)).getStartTime();
+        assertTrue(mine.stream().allMatch(e -> header(e).getStartTime() == start), "one process instance");
+        assertEquals(1, counters.identitiesFromProbe());
+        assertEquals(0, counters.heldRecords() + counters.unresolved());
+    }
 }

@@ -72,13 +72,14 @@ public final class ProcessIdentities {
     }
 
     /**
-     * The identity for a deferred record of {@code pid}, or null when it is not known yet: the caller then
+     * The identity for a deferred record (of {@code type}, written by {@code pid} whose parent was {@code ppid} at
+     * {@code timeMicros}, at ring position {@code pos}), or null when it is not known yet: the caller then
      * {@link #hold}s the record. An EXEC record starts a new program under the pid, so whatever was known of the pid
      * is looked up afresh, and a successful look-up is acked to the probe.
      */
-    public ProcessIdentity resolve(final byte[] slot, final long pos) {
-        final int pid = RecordDecoder.pid(slot);
-        final boolean exec = RecordDecoder.type(slot) == RingLayout.REC_EXEC;
+    public ProcessIdentity resolve(final int type, final int pid, final int ppid, final long timeMicros,
+                                   final long pos) {
+        final boolean exec = type == RingLayout.REC_EXEC;
         if (exec) {
             known.remove(pid);
             final Deque<byte[]> stale = held.remove(pid);
@@ -95,13 +96,13 @@ public final class ProcessIdentities {
                 return null; // keep the process's records in order behind the held ones
             }
         }
-        ProcessIdentity id = fromProc(pid, RecordDecoder.ppid(slot), RecordDecoder.timeMicros(slot), exec);
+        ProcessIdentity id = fromProc(pid, ppid, timeMicros, exec);
         if (id != null) {
             if (exec) {
                 ring.ack(pid, pos, id.startTicks());
             }
         } else if (!exec) {
-            id = fromAck(pid, RecordDecoder.timeMicros(slot));
+            id = fromAck(pid, timeMicros);
         }
         if (id != null) {
             fromCollector++;

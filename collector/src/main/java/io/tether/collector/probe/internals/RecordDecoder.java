@@ -61,10 +61,6 @@ public final class RecordDecoder {
         return le(slot).getShort(RingLayout.SLOT_TYPE) & 0xffff;
     }
 
-    public static int flags(final byte[] slot) {
-        return le(slot).getShort(RingLayout.SLOT_FLAGS) & 0xffff;
-    }
-
     public static int pid(final byte[] slot) {
         return le(slot).getInt(RingLayout.SLOT_PID);
     }
@@ -75,11 +71,6 @@ public final class RecordDecoder {
 
     public static long timeMicros(final byte[] slot) {
         return le(slot).getLong(RingLayout.SLOT_TIME_MICROS);
-    }
-
-    /** Whether the record left its start time (and, for an EXEC, the exe) to the collector. */
-    public static boolean deferred(final byte[] slot) {
-        return (flags(slot) & RingLayout.FLAG_IDENTITY_DEFERRED) != 0;
     }
 
     /** The content of an IDENTITY record (not an event: it completes the deferred records of its process). */

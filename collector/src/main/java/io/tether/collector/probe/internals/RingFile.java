@@ -191,11 +191,12 @@ public final class RingFile implements AutoCloseable {
 
     /**
      * Tells the probe of {@code pid} that the collector resolved the identity its EXEC record at {@code execPos}
-     * deferred: the start ticks first, then the tag the probe compares (release), so a probe that sees its tag sees
-     * the ticks too.
+     * deferred: the tag cleared, the start ticks, then the tag the probe compares (each a release), so a probe that
+     * sees its tag before and after reading the ticks read its own ticks (the entry is shared by pids equal mod 128).
      */
     public void ack(final int pid, final long execPos, final long startTicks) {
         final int entry = RingLayout.OFF_ACKS + (pid & (RingLayout.ACKS - 1)) * RingLayout.ACK_SIZE;
+        LONG.setRelease(buffer, entry, 0L);
         LONG.setRelease(buffer, entry + 8, startTicks);
         LONG.setRelease(buffer, entry, ackTag(pid, execPos));
     }
