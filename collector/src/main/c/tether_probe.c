@@ -15,6 +15,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -220,9 +221,9 @@ static int valid_header(const struct tether_ring_header *h, uint64_t file_size) 
            && file_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count;
 }
 
-/* How the slots are mapped. A many-MiB mapping needs page tables of its own: on this VM the first touch of one
- * costs ~130 us (a fault plus new page tables), where a one-page mapping placed next to the libraries, populated by
- * mmap itself, costs ~20 us (bench/reports/probe.md). Most probed processes write a handful of records and exit, so
+/* How the slots are mapped. A many-MiB mapping needs page tables of its own: on the benchmark VM the first touch of
+ * one costs ~75 us (a fault that builds page tables), where the first touch of a one-page mapping placed next to the
+ * libraries is an ordinary ~20 us fault (bench/reports/probe.md). Most probed processes write a handful of records and exit, so
  * a process starts with small windows onto the pages of the slots it reserves, and maps the whole slot area only
  * once it has needed more than WINDOWS of them (a busy process, for which one big mapping is cheaper per record).
  * A window, once mapped, stays mapped: another thread may be writing through it, so it is never moved or reused. */
@@ -587,9 +588,10 @@ static void settle_identity(void) {
     }
     const struct tether_ack *ack = &g_ring->acks[(uint32_t)g_self.pid & (TETHER_ACKS - 1)];
     if (g_exec_tag != 0 && __atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
-        g_self.start_ticks = __atomic_load_n(&ack->start_ticks, __ATOMIC_ACQUIRE); /* before the re-check below */
-        __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
+        const uint64_t ticks = __atomic_load_n(&ack->start_ticks, __ATOMIC_ACQUIRE); /* before the re-check */
         if (__atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+            g_self.start_ticks = ticks;
+            __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
             return;
         }
         /* the entry was taken by another pid while we read it: the ticks may be its; read our own */
@@ -845,7 +847,7 @@ static void learn_page_size(int argc, char **argv, char **envp) {
     while (*e != NULL) {
         e++;
     }
-    for (const Elf64_auxv_t *a = (const Elf64_auxv_t *)(e + 1); a->a_type != AT_NULL; a++) {
+    for (const ElfW(auxv_t) *a = (const ElfW(auxv_t) *)(e + 1); a->a_type != AT_NULL; a++) {
         if (a->a_type == AT_PAGESZ) {
             g_page = (long)a->a_un.a_val;
             return;
@@ -871,20 +873,21 @@ __attribute__((constructor)) static void tether_init(int argc, char **argv, char
     errno = saved;
 }
 
-/* A fork child is recognised in the wrappers of the calls that fork and return in the child (fork, daemon, forkpty),
- * not with pthread_atfork: registering a fork handler touches two of libc's pages (its code and its handler list),
- * two page faults on every process start for the few programs that ever fork. The same calls run atfork handlers;
- * posix_spawn, system and popen run none and never did (their children report their exec). */
-/* A fork child's FORK record names its parent instance: a parent whose start time is still deferred reads it now
- * (forking programs pay the /proc read they always paid; the research's one-shot programs do not fork). */
+/* A fork child's FORK record names its parent instance: a parent whose start time is still deferred settles it
+ * first (from the collector's ack, or from /proc as forking programs always did; the research's one-shot programs
+ * do not fork). */
 static void before_fork(void) {
-    if (g_ring != NULL && g_deferred) {
+    if (g_ring != NULL) {
         const int saved = errno;
-        resolve_self();
+        settle_identity();
         errno = saved;
     }
 }
 
+/* A fork child is recognised in the wrappers of the calls that fork and return in the child (fork, daemon, forkpty),
+ * not with pthread_atfork: registering a fork handler touches two of libc's pages (its code and its handler list),
+ * two page faults on every process start for the few programs that ever fork. The same calls run atfork handlers;
+ * posix_spawn, system and popen run none and never did (their children report their exec). */
 static pid_t after_fork(pid_t pid) {
     if (pid == 0 && g_ring != NULL) {
         const int saved = errno;

@@ -283,11 +283,9 @@ public final class ProbeChannel implements AutoCloseable {
     }
 
     public ProbeCounters counters() {
-        synchronized (readLock) {
-            return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(),
-                    abandoned.get(), sinkFailures.get(), identities.fromCollector(), identities.fromProbe(),
-                    identities.held(), identities.unresolved());
-        }
+        return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(),
+                abandoned.get(), sinkFailures.get(), identities.fromCollector(), identities.fromProbe(),
+                identities.held(), identities.unresolved());
     }
 
     /**

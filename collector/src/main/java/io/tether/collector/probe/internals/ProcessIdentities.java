@@ -25,7 +25,7 @@ import java.util.OptionalLong;
  * parent, started no later than the record); pids are handed out cyclically, so a pid reused within the 10 ms
  * resolution of a start time would need the whole pid space to wrap within it. Records of a process that was killed
  * before anyone learnt its identity cannot be attributed: they are counted as unresolved, never published with a
- * made-up identity. Not thread-safe: used under the channel's read lock.
+ * made-up identity. Not thread-safe: used under the channel's read lock (its counters may be read from anywhere).
  */
 public final class ProcessIdentities {
     /** Pids whose identity is remembered; beyond this the least recently used are forgotten (processes killed
@@ -56,10 +56,11 @@ public final class ProcessIdentities {
     private final Map<Integer, Deque<byte[]>> held = new LinkedHashMap<>();
     /** pid → the write cursor when /proc showed the process gone: once the reader is past it, no IDENTITY can come */
     private final Map<Integer, Long> goneAt = new HashMap<>();
-    private int heldRecords;
-    private long fromCollector;
-    private long fromProbe;
-    private long unresolved;
+    // written by the reader only; volatile so that counters can be read from any thread without the read lock
+    private volatile int heldRecords;
+    private volatile long fromCollector;
+    private volatile long fromProbe;
+    private volatile long unresolved;
 
     /** Held records of one process, in ring order, and the identity that now attributes them. */
     public record Released(ProcessIdentity identity, List<byte[]> records) {
