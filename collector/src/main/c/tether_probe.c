@@ -430,7 +430,10 @@ static struct tether_slot_header *begin(uint16_t type, const struct identity *id
         s->tid = t_tid;
     }
     s->start_ticks = id->start_ticks;
-    s->time_micros = now_micros(lifecycle || __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS);
+    /* counted only while young: a busy process's calls pay a plain load, not a locked increment */
+    const int young = __atomic_load_n(&g_records, __ATOMIC_RELAXED) < YOUNG_RECORDS
+                      && __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS;
+    s->time_micros = now_micros(lifecycle || young);
     return s;
 }
 
