@@ -255,10 +255,11 @@ public final class MigrationSetTopology {
     private static ProcessorSupplier<String, GraphEvent, String, GraphEvent> fileEvidenceCoalescer(
             final TopologyOptions options) {
         final Duration refresh = options.evidenceRefresh();
+        final Duration retention = options.evidenceWindow().plus(options.evidenceLateness());
         return new ProcessorSupplier<>() {
             @Override
             public FileEvidenceCoalescer get() {
-                return new FileEvidenceCoalescer(StoreNames.FILE_EVIDENCE_COALESCED, refresh);
+                return new FileEvidenceCoalescer(StoreNames.FILE_EVIDENCE_COALESCED, refresh, retention);
             }
 
             @Override
