@@ -231,6 +231,10 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         }
         programs.delete(key, at);
         latest.end(key, h.getStartTime(), at);
+        if (current != null && current.value().startTime() == h.getStartTime()) {
+            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(h.getHostId(),
+                current.value().program(), h.getPid(), Sources.mask(h.getSource()), h.getTimeMicros())), at));
+        }
     }
 
     private void dropStalePendingForks(final long streamTimeMillis) {
