@@ -35,7 +35,11 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -202,11 +206,25 @@ public final class MigrationSetTopology {
         return serde;
     }
 
+    /** The events of one input topic as {@link HostEvent}s, each noting the input partition it came from. */
     private static <E extends SpecificRecord> KStream<String, HostEvent> hostEvents(final KStream<String, E> events,
                                                                                final EventType type) {
         final String name = type.name().toLowerCase(java.util.Locale.ROOT);
         return events.filter((k, v) -> v != null, Named.as(name + "-present"))
-            .mapValues(v -> new HostEvent(type, v), Named.as(name + "-host-event"));
+            .processValues(() -> new FixedKeyProcessor<String, E, HostEvent>() {
+                private FixedKeyProcessorContext<String, HostEvent> context;
+
+                @Override
+                public void init(final FixedKeyProcessorContext<String, HostEvent> context) {
+                    this.context = context;
+                }
+
+                @Override
+                public void process(final FixedKeyRecord<String, E> record) {
+                    final int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+                    context.forward(record.withValue(new HostEvent(type, record.value(), partition)));
+                }
+            }, Named.as(name + "-host-event"));
     }
 
     private static ProcessorSupplier<String, HostEvent, String, HostOutput> hostProcessor(
@@ -237,10 +255,11 @@ public final class MigrationSetTopology {
     private static ProcessorSupplier<String, GraphEvent, String, GraphEvent> fileEvidenceCoalescer(
             final TopologyOptions options) {
         final Duration refresh = options.evidenceRefresh();
+        final Duration retention = options.evidenceWindow().plus(options.evidenceLateness());
         return new ProcessorSupplier<>() {
             @Override
             public FileEvidenceCoalescer get() {
-                return new FileEvidenceCoalescer(StoreNames.FILE_EVIDENCE_COALESCED, refresh);
+                return new FileEvidenceCoalescer(StoreNames.FILE_EVIDENCE_COALESCED, refresh, retention);
             }
 
             @Override

@@ -30,14 +30,21 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     private final String storeName;
     private final long refreshMicros;
     private final Duration refresh;
+    private final long retentionMillis;
     private ProcessorContext<String, GraphEvent> context;
     private KeyValueStore<String, CoalescedFileUse> uses;
     private final Set<String> unsent = new HashSet<>();
 
-    public FileEvidenceCoalescer(final String storeName, final Duration refresh) {
+    /**
+     * @param refresh   how long repeats are summed before they follow (zero: every event passes on)
+     * @param retention how long (stream time) a use is remembered after it was last passed on: the evidence
+     *                  window plus its lateness, after which the graph has retired it anyway
+     */
+    public FileEvidenceCoalescer(final String storeName, final Duration refresh, final Duration retention) {
         this.storeName = storeName;
         this.refresh = refresh;
         this.refreshMicros = refresh.toNanos() / 1000L;
+        this.retentionMillis = retention.toMillis();
     }
 
     @Override
@@ -53,8 +60,28 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
                 }
             }
         }
-        context.schedule(refresh, PunctuationType.STREAM_TIME, t -> sendUnsent());
-        context.schedule(refresh, PunctuationType.WALL_CLOCK_TIME, t -> sendUnsent());
+        if (!refresh.isZero()) {
+            context.schedule(refresh, PunctuationType.STREAM_TIME, t -> sendUnsent());
+            context.schedule(refresh, PunctuationType.WALL_CLOCK_TIME, t -> sendUnsent());
+            // forgetting is a full scan, so it runs a few dozen times per retention period, not per refresh
+            context.schedule(Duration.ofMillis(Math.max(refresh.toMillis(), retentionMillis / 24)),
+                PunctuationType.STREAM_TIME, this::forgetRetired);
+        }
+    }
+
+    /** Drops what was last passed on longer ago than the retention (and has nothing unsent): the store stays bounded. */
+    private void forgetRetired(final long streamTimeMillis) {
+        final long horizonMicros = (streamTimeMillis - retentionMillis) * 1000L;
+        final java.util.List<String> retired = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, CoalescedFileUse> it = uses.all()) {
+            while (it.hasNext()) {
+                final KeyValue<String, CoalescedFileUse> kv = it.next();
+                if (kv.value.unsent() == null && kv.value.sentMicros() < horizonMicros) {
+                    retired.add(kv.key);
+                }
+            }
+        }
+        retired.forEach(uses::delete);
     }
 
     @Override

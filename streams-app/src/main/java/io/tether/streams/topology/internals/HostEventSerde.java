@@ -12,12 +12,14 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of the {@code host-events} repartition topic: a format version, the {@link EventType}, then the event in
+ * Serde of the {@code host-events} repartition topic: a format version, the {@link EventType}, the source
+ * partition, then the event in
  * the Confluent wire format under its input topic's subject. The event keeps the schema it came with (so a
  * rolling upgrade reads what the previous release wrote), and no new subject is registered.
  */
 public final class HostEventSerde implements Serde<HostEvent> {
     private static final byte VERSION = 1;
+    private static final int HEADER = 6;
 
     private final Map<EventType, String> topics;
     private final Map<EventType, AvroSerde<SpecificRecord>> serdes = new EnumMap<>(EventType.class);
@@ -46,14 +48,15 @@ public final class HostEventSerde implements Serde<HostEvent> {
             return null;
         }
         final byte[] event = eventBytes(e);
-        return ByteBuffer.allocate(2 + event.length).put(VERSION).put((byte) e.type().ordinal()).put(event).array();
+        return ByteBuffer.allocate(HEADER + event.length).put(VERSION).put((byte) e.type().ordinal())
+            .putInt(e.sourcePartition()).put(event).array();
     }
 
     public HostEvent decode(final byte[] data) {
         if (data == null) {
             return null;
         }
-        if (data.length < 2 || data[0] != VERSION) {
+        if (data.length < HEADER || data[0] != VERSION) {
             throw new SerializationException("unknown host event format (version byte "
                 + (data.length == 0 ? "missing" : data[0]) + ")");
         }
@@ -62,9 +65,11 @@ public final class HostEventSerde implements Serde<HostEvent> {
             throw new SerializationException("unknown host event type " + data[1]);
         }
         final EventType type = types[data[1]];
-        final byte[] event = new byte[data.length - 2];
-        System.arraycopy(data, 2, event, 0, event.length);
-        return new HostEvent(type, serdes.get(type).deserializer().deserialize(topics.get(type), event));
+        final int sourcePartition = ByteBuffer.wrap(data, 2, 4).getInt();
+        final byte[] event = new byte[data.length - HEADER];
+        System.arraycopy(data, HEADER, event, 0, event.length);
+        return new HostEvent(type, serdes.get(type).deserializer().deserialize(topics.get(type), event),
+            sourcePartition);
     }
 
     @Override

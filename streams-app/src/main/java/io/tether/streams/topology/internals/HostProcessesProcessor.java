@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,8 +81,13 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private KeyValueStore<String, HostEvent> pendingEvents;
     private final Map<EventType, Sensor> unattributed = new EnumMap<>(EventType.class);
     private final LatestProcessVersions latest = new LatestProcessVersions(100_000);
-    /** Index of the pending store by event time, so that giving up reads only what is due (rebuilt on start). */
-    private final TreeSet<PendingRef> pendingByTime = new TreeSet<>();
+    /**
+     * Index of the pending store by source partition and event time, so that giving up reads only what is due
+     * (rebuilt on start).
+     */
+    private final Map<Integer, TreeSet<PendingRef>> pendingByTime = new HashMap<>();
+    /** Per source partition, the latest event time seen from it: the clock that decides when to give up. */
+    private final Map<Integer, Long> partitionTime = new HashMap<>();
     private long lastLogMillis = Long.MIN_VALUE;
     private long suppressedLogs;
 
@@ -121,10 +127,11 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         }
         latest.clear();
         pendingByTime.clear();
+        partitionTime.clear();
         try (KeyValueIterator<String, HostEvent> it = pendingEvents.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, HostEvent> kv = it.next();
-                pendingByTime.add(new PendingRef(kv.value.timeMillis(), kv.key));
+                pendingIndex(kv.value.sourcePartition()).add(new PendingRef(kv.value.timeMillis(), kv.key));
             }
         }
         context.schedule(sweepInterval, PunctuationType.STREAM_TIME, this::giveUpExpired);
@@ -138,6 +145,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             return;
         }
         final EventHeader h = e.header();
+        partitionTime.merge(e.sourcePartition(), millis(h.getTimeMicros()), Math::max);
         switch (e.type()) {
             case EXEC -> {
                 final ProcessVersion version = new ProcessVersion(h.getStartTime(),
@@ -153,6 +161,8 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             case OPEN, CONNECT, ACCEPT -> attribute(e, h, record.headers());
             default -> throw new IllegalStateException("unknown event type " + e.type());
         }
+        // this record may have moved its partition's clock past what waits (the stream-time sweep runs before it)
+        giveUpDue(e.sourcePartition());
     }
 
     // ---------------------------------------------------------------- the PID table
@@ -221,6 +231,10 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         }
         programs.delete(key, at);
         latest.end(key, h.getStartTime(), at);
+        if (current != null && current.value().startTime() == h.getStartTime()) {
+            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(h.getHostId(),
+                current.value().program(), h.getPid(), Sources.mask(h.getSource()), h.getTimeMicros())), at));
+        }
     }
 
     private void dropStalePendingForks(final long streamTimeMillis) {
@@ -243,11 +257,11 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         final HostOutput result = lookup(e, h);
         if (result != null) {
             context.forward(new Record<>(processKey(h), result, millis(h.getTimeMicros())));
-        } else if (context.currentStreamTimeMs() > millis(h.getTimeMicros()) + graceMillis) {
+        } else if (clock(e.sourcePartition()) > millis(h.getTimeMicros()) + graceMillis) {
             giveUp(e, h, headers);
         } else {
             final String key = pendingKey(h);
-            pendingByTime.add(new PendingRef(millis(h.getTimeMicros()), key));
+            pendingIndex(e.sourcePartition()).add(new PendingRef(millis(h.getTimeMicros()), key));
             pendingEvents.put(key, e);
         }
     }
@@ -279,9 +293,6 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     /** An instance became known: the events that waited for it are attributed now, in their own time order. */
     private void resolvePendingEvents(final String host, final int pid, final ProcessVersion version) {
-        if (pendingByTime.isEmpty()) {
-            return;
-        }
         final List<KeyValue<String, HostEvent>> waiting = new ArrayList<>();
         try (KeyValueIterator<String, HostEvent> it = pendingEvents.prefixScan(instancePrefix(host, pid,
             version.startTime()), Serdes.String().serializer())) {
@@ -293,20 +304,50 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             if (result != null) {
                 context.forward(new Record<>(processKey(h), result, millis(h.getTimeMicros())));
                 pendingEvents.delete(w.key);
-                pendingByTime.remove(new PendingRef(millis(h.getTimeMicros()), w.key));
+                pendingIndex(w.value.sourcePartition()).remove(new PendingRef(millis(h.getTimeMicros()), w.key));
             }
         }
     }
 
     private void giveUpExpired(final long streamTimeMillis) {
-        while (!pendingByTime.isEmpty() && streamTimeMillis > pendingByTime.first().timeMillis() + graceMillis) {
-            final PendingRef due = pendingByTime.pollFirst();
+        for (final Integer partition : List.copyOf(pendingByTime.keySet())) {
+            giveUpDue(partition);
+        }
+    }
+
+    /** Gives up the waiting events of one source partition that its clock has carried past the grace. */
+    private void giveUpDue(final int sourcePartition) {
+        final TreeSet<PendingRef> refs = pendingByTime.get(sourcePartition);
+        if (refs == null) {
+            return;
+        }
+        final long now = clock(sourcePartition);
+        while (!refs.isEmpty() && now > refs.first().timeMillis() + graceMillis) {
+            final PendingRef due = refs.pollFirst();
             final HostEvent e = pendingEvents.get(due.key());
             if (e != null) {
                 pendingEvents.delete(due.key());
                 giveUp(e, e.header(), new RecordHeaders());
             }
         }
+    }
+
+    /**
+     * The time that decides whether an event from {@code sourcePartition} waited long enough: how far that input
+     * partition has got. A process's exec travels in the same input partition as its events, so this does not run
+     * ahead when another partition is consumed faster (a backlog, a replay), as the task's stream time would.
+     * Unknown partition: the task's stream time. A partition not heard from since the task started has not
+     * moved, so nothing of it is given up until it has.
+     */
+    private long clock(final int sourcePartition) {
+        if (sourcePartition < 0) {
+            return context.currentStreamTimeMs();
+        }
+        return partitionTime.getOrDefault(sourcePartition, Long.MIN_VALUE);
+    }
+
+    private TreeSet<PendingRef> pendingIndex(final int sourcePartition) {
+        return pendingByTime.computeIfAbsent(sourcePartition, p -> new TreeSet<>());
     }
 
     private void giveUp(final HostEvent e, final EventHeader h, final Headers headers) {
