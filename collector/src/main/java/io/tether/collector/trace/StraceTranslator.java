@@ -43,7 +43,8 @@ import java.util.regex.Pattern;
  * <p><b>Process identity.</b> The start time comes from /proc/PID/stat through {@link ProcessStartTime}, the formula the
  * probe and the scanner use, read when the trace first mentions the process; strace stops the tracee at each traced
  * call and the reader follows strace through a pipe, so the process normally still lives then. When it is already
- * gone (a short-lived child, a loaded machine), the start time is <em>estimated</em> from the time of the call that
+ * gone (a short-lived child, a loaded machine) or its pid already belongs to a process that started after the call,
+ * the start time is <em>estimated</em> from the time of the call that
  * created it (or of its first traced call), truncated to the clock tick: it is consistent within the trace (every
  * event of that process and the fork of its children carry the same value) but may differ from what the probe or
  * scanner would report for the same process; {@link #estimatedStartTimes()} counts these.
@@ -57,6 +58,12 @@ public final class StraceTranslator {
     /** O_WRONLY|O_CREAT|O_TRUNC: what creat(2) means. */
     static final int CREAT_FLAGS = OpenFlags.O_WRONLY | OpenFlags.O_CREAT | OpenFlags.O_TRUNC;
     private static final String AT_FDCWD = "-100";
+    /**
+     * A /proc entry that started after the call we are attributing is another process that reused the pid. Start
+     * times (btime in whole seconds plus ticks) and strace's CLOCK_REALTIME stamps may disagree by a second or so,
+     * hence the slack (the probe's collector allows the same).
+     */
+    private static final long CLOCK_SLACK_MICROS = 2_000_000;
     private static final Pattern SOCKET_DECORATION = Pattern.compile("^([A-Za-z0-9-]+):\\[(.*)]$");
     private static final Pattern PORT = Pattern.compile("htons\\((\\d+)\\)");
     private static final Pattern IPV4 = Pattern.compile("inet_addr\\(\"([^\"]+)\"\\)");
@@ -184,7 +191,7 @@ public final class StraceTranslator {
         final long forkTime = clone != null ? Math.min(clone.timeMicros(), first.timeMicros()) : first.timeMicros();
         final OptionalLong ticks = proc.startTicks(pid);
         final long startTime;
-        if (ticks.isPresent()) {
+        if (ticks.isPresent() && clock.epochMicros(ticks.getAsLong()) <= first.timeMicros() + CLOCK_SLACK_MICROS) {
             startTime = clock.epochMicros(ticks.getAsLong());
         } else {
             // gone before we could read /proc: estimate, truncated to the clock tick like a real start time (see above)
