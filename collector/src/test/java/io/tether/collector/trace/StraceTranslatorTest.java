@@ -154,6 +154,20 @@ class StraceTranslatorTest {
         assertEquals(1, connects.get(1).getRemote().getPort());
     }
 
+    @Test
+    void aChildSeenBeforeItsParentsVforkReturnsWaitsForItSoThatItsForkComesFirst() {
+        final StraceTranslator[] translator = new StraceTranslator[1];
+        // strace printed the vfork'd cat's execve before the shell's vfork returned its pid
+        final CapturingEvents events = translate("vfork_child_first.txt", translator);
+        final List<SpecificRecord> cat = events.ofPid(28895);
+        final ForkEvent fork = (ForkEvent) cat.get(0);
+        assertEquals(28894, fork.getParentPid());
+        assertEquals(events.of(ExecEvent.class, 28894).get(0).getHeader().getStartTime(), fork.getParentStartTime());
+        assertEquals(List.of("cat", "out.txt"), ((ExecEvent) cat.get(1)).getArgv());
+        assertEquals("/tmp/st/work/out.txt", ((OpenEvent) cat.get(2)).getPath());
+        assertEquals(0, translator[0].orphans());
+    }
+
     private static OpenEvent open(final List<OpenEvent> opens, final String path) {
         return opens.stream().filter(o -> o.getPath().equals(path)).findFirst()
                 .orElseThrow(() -> new AssertionError("no open of " + path + " in " + opens));
