@@ -1,5 +1,6 @@
 package io.tether.collector.scan;
 
+import io.tether.collector.internals.PseudoFileSystems;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
 import io.tether.collector.publish.EventSink;
@@ -122,14 +123,7 @@ public final class ProcScanner {
         if (!path.startsWith("/")) {
             return false;
         }
-        if (includePseudoFiles) {
-            return true;
-        }
-        if (path.startsWith("/dev/shm/")) {
-            return true;
-        }
-        return !(path.equals("/proc") || path.startsWith("/proc/") || path.equals("/sys") || path.startsWith("/sys/")
-                || path.equals("/dev") || path.startsWith("/dev/"));
+        return includePseudoFiles || !PseudoFileSystems.isPseudo(path);
     }
 
     /** State of one pass over /proc. */

@@ -1,5 +1,6 @@
 package io.tether.collector.trace;
 
+import io.tether.collector.internals.PseudoFileSystems;
 import io.tether.collector.probe.IpText;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
@@ -353,11 +354,7 @@ public final class StraceTranslator {
 
     /** DESIGN.md §2: pseudo file systems are left out by default (the scanner applies the same rule). */
     private boolean reportable(final String path) {
-        if (includePseudoFiles || path.startsWith("/dev/shm/")) {
-            return true;
-        }
-        return !(path.equals("/proc") || path.startsWith("/proc/") || path.equals("/sys") || path.startsWith("/sys/")
-                || path.equals("/dev") || path.startsWith("/dev/"));
+        return includePseudoFiles || !PseudoFileSystems.isPseudo(path);
     }
 
     private static int flags(final String arg) {
