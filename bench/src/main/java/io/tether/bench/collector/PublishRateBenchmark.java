@@ -16,10 +16,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +31,10 @@ import java.util.Map;
  * run: a bare KafkaProducer with the same settings sending pre-serialized values of the same size and keys. The
  * publisher's figure includes building each event (as a capture source does), coalescing, sequencing, Avro
  * encoding, the write-ahead spool and waiting for every acknowledgement.
+ *
+ * <p>Rounds alternate which side goes first (so neither always gets the warmer JIT or the quieter moment), and each
+ * side's CPU time of the whole process (broker included) is reported per event next to its rate: on a shared box
+ * the CPU cost moves less with the neighbours' load than the rate does.
  *
  * <pre>java -cp ... io.tether.bench.collector.PublishRateBenchmark [--events N] [--rounds R]</pre>
  */
@@ -60,20 +66,66 @@ public final class PublishRateBenchmark {
                 paths[i] = "/srv/data/app-" + (i % 97) + "/segment-" + i + ".log";
             }
             final byte[][] values = sampleValues(registry.url(), paths);
-            double bestBase = 0;
-            double bestPublisher = 0;
+            final double[] baseRates = new double[rounds];
+            final double[] pubRates = new double[rounds];
+            final int n = events;
             for (int r = 0; r < rounds; r++) {
-                final double base = baseline(kafka.bootstrapServers(), values, events);
-                final double pub = publisher(kafka.bootstrapServers(), registry.url(), paths, events, r);
-                System.out.printf(Locale.ROOT, "round %d: baseline %.0f events/s, publisher %.0f events/s (%.2f)%n",
-                        r + 1, base, pub, pub / base);
-                bestBase = Math.max(bestBase, base);
-                bestPublisher = Math.max(bestPublisher, pub);
+                final int round = r;
+                final Measured base;
+                final Measured pub;
+                if (r % 2 == 0) {
+                    base = baseline(kafka.bootstrapServers(), values, n);
+                    pub = publisher(kafka.bootstrapServers(), registry.url(), paths, n, round);
+                } else {
+                    pub = publisher(kafka.bootstrapServers(), registry.url(), paths, n, round);
+                    base = baseline(kafka.bootstrapServers(), values, n);
+                }
+                baseRates[r] = base.rate;
+                pubRates[r] = pub.rate;
+                System.out.printf(Locale.ROOT, "round %d (%s first): baseline %.0f events/s (%.2f CPU-µs/event), "
+                                + "publisher %.0f events/s (%.2f CPU-µs/event), ratio %.2f, load average %s%n",
+                        r + 1, r % 2 == 0 ? "baseline" : "publisher", base.rate, base.cpuMicrosPerEvent, pub.rate,
+                        pub.cpuMicrosPerEvent, pub.rate / base.rate, loadAverage());
             }
-            System.out.printf(Locale.ROOT, "best of %d rounds, %d events each: baseline %.0f events/s, collector publisher"
-                    + " %.0f events/s, ratio %.2f%n", rounds, events, bestBase, bestPublisher, bestPublisher / bestBase);
+            System.out.printf(Locale.ROOT, "%d rounds, %d events each: median baseline %.0f events/s, median publisher"
+                            + " %.0f events/s, ratio of medians %.2f; best %.0f vs %.0f%n", rounds, events,
+                    median(baseRates), median(pubRates), median(pubRates) / median(baseRates),
+                    Arrays.stream(baseRates).max().orElse(0), Arrays.stream(pubRates).max().orElse(0));
         } finally {
             kafka.stop();
+        }
+    }
+
+    /** One side of a round: its rate and the process CPU time it took per event (broker and registry included). */
+    private record Measured(double rate, double cpuMicrosPerEvent) {
+    }
+
+    /** Wall-clock and process CPU time of one timed section. */
+    private static final class Stopwatch {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private final long cpu = OS.getProcessCpuTime();
+        private final long start = System.nanoTime();
+
+        Measured stop(final int events) {
+            final long elapsed = System.nanoTime() - start;
+            return new Measured(events / (elapsed / 1e9), (OS.getProcessCpuTime() - cpu) / 1e3 / events);
+        }
+    }
+
+    private static double median(final double[] values) {
+        final double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        final int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String loadAverage() {
+        try {
+            final String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (final java.io.IOException e) {
+            return "unknown";
         }
     }
 
@@ -116,7 +168,7 @@ public final class PublishRateBenchmark {
         return props;
     }
 
-    private static double baseline(final String bootstrap, final byte[][] values, final int events) {
+    private static Measured baseline(final String bootstrap, final byte[][] values, final int events) {
         final byte[][] keys = new byte[PIDS][];
         for (int i = 0; i < PIDS; i++) {
             keys[i] = ("bench-host|" + (1000 + i)).getBytes(StandardCharsets.UTF_8);
@@ -126,16 +178,16 @@ public final class PublishRateBenchmark {
             final long ts = System.currentTimeMillis();
             producer.send(new ProducerRecord<>("bench.baseline", null, ts, keys[0], values[0])); // metadata
             producer.flush();
-            final long start = System.nanoTime();
+            final Stopwatch watch = new Stopwatch();
             for (int i = 0; i < events; i++) {
                 producer.send(new ProducerRecord<>("bench.baseline", null, ts, keys[i % PIDS], values[i & 1023]));
             }
             producer.flush();
-            return events / ((System.nanoTime() - start) / 1e9);
+            return watch.stop(events);
         }
     }
 
-    private static double publisher(final String bootstrap, final String registryUrl, final String[] paths,
+    private static Measured publisher(final String bootstrap, final String registryUrl, final String[] paths,
                                     final int events, final int round) throws Exception {
         final Path spool = Files.createTempDirectory("tether-bench-spool");
         final PublisherConfig config = PublisherConfig.defaults("bench-host", "bench-run-" + round, bootstrap, spool)
@@ -147,16 +199,16 @@ public final class PublishRateBenchmark {
             if (!publisher.awaitDelivered(Duration.ofSeconds(60))) {
                 throw new IllegalStateException("warm-up event not delivered");
             }
-            final long start = System.nanoTime();
+            final Stopwatch watch = new Stopwatch();
             for (int i = 1; i <= events; i++) {
                 publisher.accept(event(i, paths, now + i));
             }
             if (!publisher.awaitDelivered(Duration.ofMinutes(5))) {
                 throw new IllegalStateException("not delivered in 5 minutes: " + publisher.metrics().summary());
             }
-            final double rate = events / ((System.nanoTime() - start) / 1e9);
+            final Measured measured = watch.stop(events);
             System.out.println("  publisher counters: " + publisher.metrics().summary());
-            return rate;
+            return measured;
         } finally {
             try (var files = Files.walk(spool)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,14 +1,13 @@
 package io.tether.collector.publish.internals;
 
 import io.tether.schemas.event.EventHeader;
-import io.tether.schemas.topic.EventType;
 import io.tether.schemas.event.OpenEvent;
+import io.tether.schemas.topic.EventType;
 import org.apache.avro.specific.SpecificRecord;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -18,31 +17,46 @@ import java.util.function.Consumer;
  * into the first of them, with {@code count} = how many it stands for, so a program that opens one file in a loop
  * does not flood Kafka. An open is held back for at most the window. Any other event of the same process releases
  * that process's held opens first, so a process's opens never appear after its later exec/exit/connect/accept;
- * among themselves, opens of different files of one process may be released in a different order (each keeps the
- * time of its first occurrence). Single-threaded: the sender thread drives it.
+ * among themselves, opens of one process are released in the order they were first seen (each keeps the time of
+ * its first occurrence). Single-threaded: the publisher's encoding thread drives it.
+ *
+ * <p>Held opens are kept per pid (a primitive map), not in one map of all held opens: releasing a process then
+ * drops its whole group at once instead of removing each open from a large map, which is what the profile showed
+ * as the coalescer's cost at high event rates.
  */
 public final class OpenCoalescer {
+    /** Above this many held opens, a process's group gets a hash index (below it, a scan is cheaper). */
+    private static final int INDEX_FROM = 8;
+
     private final long windowNanos;
-    private final Map<Key, Held> held = new HashMap<>();
-    private final Map<Integer, List<Held>> heldByPid = new HashMap<>();
+    private final PidMap<Group> byPid = new PidMap<>();
     private final ArrayDeque<Held> byAge = new ArrayDeque<>();
+    private int held;
     private long coalesced;
+    private long folded;
 
     public OpenCoalescer(final long windowNanos) {
         this.windowNanos = windowNanos;
     }
 
-    /** Events folded into an earlier one so far. */
+    /** Counts folded into an earlier open so far (the sum of the folded events' counts). */
     public long coalesced() {
         return coalesced;
     }
 
+    /** Events folded into an earlier open so far (each folded event counts once, whatever its count). */
+    public long folded() {
+        return folded;
+    }
+
+    /** Opens held back now. */
     public int held() {
-        return held.size();
+        return held;
     }
 
     /** Takes an event; passes to {@code out} whatever is ready to publish now. */
-    public void offer(final EventType type, final SpecificRecord event, final long nowNanos, final Consumer<SpecificRecord> out) {
+    public void offer(final EventType type, final SpecificRecord event, final long nowNanos,
+                      final Consumer<SpecificRecord> out) {
         if (windowNanos <= 0) {
             out.accept(event);
             return;
@@ -53,22 +67,25 @@ public final class OpenCoalescer {
             out.accept(event);
             return;
         }
-        final OpenEvent open = (OpenEvent) event;
-        final Key key = new Key(header.getHostId(), header.getPid(), header.getStartTime(), open.getPath(),
-                open.getMode().ordinal(), open.getSucceeded());
-        final Held existing = held.get(key);
+        final Held candidate = new Held((OpenEvent) event, header, nowNanos + windowNanos);
+        Group group = byPid.get(candidate.pid);
+        if (group == null) {
+            group = new Group();
+            byPid.put(candidate.pid, group);
+        }
+        final Held existing = group.find(candidate);
         if (existing != null) {
-            existing.event.setCount(existing.event.getCount() + open.getCount());
-            coalesced += open.getCount();
+            existing.event.setCount(existing.event.getCount() + candidate.event.getCount());
+            coalesced += candidate.event.getCount();
+            folded++;
             return;
         }
-        final Held h = new Held(key, open, nowNanos + windowNanos);
-        held.put(key, h);
-        heldByPid.computeIfAbsent(key.pid, p -> new ArrayList<>(4)).add(h);
-        byAge.add(h);
+        group.add(candidate);
+        byAge.add(candidate);
+        held++;
     }
 
-    /** Releases the opens whose window has passed. */
+    /** Releases the opens whose window has passed (with the other opens their process holds). */
     public void expire(final long nowNanos, final Consumer<SpecificRecord> out) {
         while (!byAge.isEmpty()) {
             final Held oldest = byAge.peekFirst();
@@ -80,7 +97,7 @@ public final class OpenCoalescer {
                 return;
             }
             byAge.pollFirst();
-            release(oldest.key.pid, out);
+            release(oldest.pid, out);
         }
     }
 
@@ -89,46 +106,81 @@ public final class OpenCoalescer {
         while (!byAge.isEmpty()) {
             final Held h = byAge.pollFirst();
             if (!h.released) {
-                release(h.key.pid, out);
+                release(h.pid, out);
             }
         }
     }
 
     private void release(final int pid, final Consumer<SpecificRecord> out) {
-        final List<Held> ofPid = heldByPid.remove(pid);
-        if (ofPid == null) {
+        final Group group = byPid.remove(pid);
+        if (group == null) {
             return;
         }
-        for (final Held h : ofPid) {
+        for (final Held h : group.list) {
             h.released = true;
-            held.remove(h.key);
+            held--;
             out.accept(h.event);
         }
     }
 
+    /** The opens one pid holds, in the order first seen; indexed by identity once there are many. */
+    private static final class Group {
+        final ArrayList<Held> list = new ArrayList<>(4);
+        Map<Held, Held> index;
+
+        Held find(final Held candidate) {
+            if (index != null) {
+                return index.get(candidate);
+            }
+            for (int i = 0; i < list.size(); i++) {
+                final Held h = list.get(i);
+                if (h.equals(candidate)) {
+                    return h;
+                }
+            }
+            return null;
+        }
+
+        void add(final Held h) {
+            list.add(h);
+            if (index != null) {
+                index.put(h, h);
+            } else if (list.size() > INDEX_FROM) {
+                index = new HashMap<>();
+                for (final Held each : list) {
+                    index.put(each, each);
+                }
+            }
+        }
+    }
+
     /**
-     * Identity of an open for folding. Its hash is computed once: every held open is hashed on get, put and
-     * remove, and on the sender thread (the publish rate's bottleneck) recomputing the record hash over two
-     * strings each time showed up as the coalescer's main cost in the profile.
+     * A held open and its identity for folding (equality covers the identity only, not the deadline or count).
+     * The hash is computed once: every lookup compares it first.
      */
-    private static final class Key {
+    private static final class Held {
+        final OpenEvent event;
         final String hostId;
         final int pid;
         final long startTime;
         final String path;
         final int mode;
         final boolean succeeded;
-        private final int hash;
+        final long deadline;
+        final int hash;
+        boolean released;
 
-        Key(final String hostId, final int pid, final long startTime, final String path, final int mode,
-            final boolean succeeded) {
-            this.hostId = hostId;
-            this.pid = pid;
-            this.startTime = startTime;
-            this.path = Objects.requireNonNull(path);
-            this.mode = mode;
-            this.succeeded = succeeded;
-            this.hash = ((path.hashCode() * 31 + pid) * 31 + Long.hashCode(startTime)) * 31 + mode * 2 + (succeeded ? 1 : 0);
+        Held(final OpenEvent event, final EventHeader header, final long deadline) {
+            this.event = event;
+            this.hostId = header.getHostId();
+            this.pid = header.getPid();
+            this.startTime = header.getStartTime();
+            this.path = Objects.requireNonNull(event.getPath(), "open event without a path");
+            this.mode = event.getMode().ordinal();
+            this.succeeded = event.getSucceeded();
+            this.deadline = deadline;
+            this.hash = ((path.hashCode() * 31 + pid) * 31 + Long.hashCode(startTime)) * 31 + mode * 2
+                    + (succeeded ? 1 : 0);
         }
 
         @Override
@@ -138,21 +190,9 @@ public final class OpenCoalescer {
 
         @Override
         public boolean equals(final Object o) {
-            return o instanceof Key k && hash == k.hash && pid == k.pid && startTime == k.startTime && mode == k.mode
-                    && succeeded == k.succeeded && path.equals(k.path) && Objects.equals(hostId, k.hostId);
-        }
-    }
-
-    private static final class Held {
-        final Key key;
-        final OpenEvent event;
-        final long deadline;
-        boolean released;
-
-        Held(final Key key, final OpenEvent event, final long deadline) {
-            this.key = key;
-            this.event = event;
-            this.deadline = deadline;
+            return o instanceof Held k && hash == k.hash && pid == k.pid && startTime == k.startTime
+                    && mode == k.mode && succeeded == k.succeeded && path.equals(k.path)
+                    && Objects.equals(hostId, k.hostId);
         }
     }
 }
