@@ -45,6 +45,8 @@ final class EncodeStage implements Runnable {
     private final List<SpecificRecord> drained = new ArrayList<>(DRAIN_BATCH);
     private final Consumer<SpecificRecord> emit = this::emit;
     private final AtomicBoolean finished;
+    private Class<?> lastClass;
+    private EventType lastType;
     private EncodedBatch current;
     private long sequence;
     private long foldedSoFar;
@@ -101,7 +103,7 @@ final class EncodeStage implements Runnable {
         final long now = System.nanoTime();
         for (final SpecificRecord event : drained) {
             try {
-                coalescer.offer(EventType.of(event), event, now, emit);
+                coalescer.offer(typeOf(event), event, now, emit);
             } catch (final RuntimeException e) {
                 // a malformed event (no header, an open without a path): drop it, loudly and counted, keep going
                 metrics.droppedMalformed.increment();
@@ -122,7 +124,7 @@ final class EncodeStage implements Runnable {
 
     /** Stamps and encodes one event that left the coalescer, into the current batch. */
     private void emit(final SpecificRecord event) {
-        final EventType type = EventType.of(event);
+        final EventType type = typeOf(event);
         final EventHeader header = type.header(event);
         header.setCollectorRun(config.collectorRun());
         header.setSequence(sequence++);
@@ -148,6 +150,16 @@ final class EncodeStage implements Runnable {
         if (current.isFull()) {
             handOffCurrent();
         }
+    }
+
+    /** The event's type; consecutive events are mostly of one type, so the last answer is kept. */
+    private EventType typeOf(final SpecificRecord event) {
+        final Class<?> type = event.getClass();
+        if (type != lastClass) {
+            lastType = EventType.of(event);
+            lastClass = type;
+        }
+        return lastType;
     }
 
     private void handOffCurrent() {

@@ -146,7 +146,8 @@ public final class OpenCoalescer {
             if (index != null) {
                 index.put(h, h);
             } else if (list.size() > INDEX_FROM) {
-                index = new HashMap<>();
+                // sized for a busy process's window of distinct files, so it rarely grows while in use
+                index = new HashMap<>(128);
                 for (final Held each : list) {
                     index.put(each, each);
                 }
