@@ -13,16 +13,17 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Folds repeated identical opens (same process instance, path, access mode and outcome) seen within a short window
- * into the first of them, with {@code count} = how many it stands for, so a program that opens one file in a loop
- * does not flood Kafka. An open is held back for at most the window. Any other event of the same process releases
- * that process's held opens first, so a process's opens never appear after its later exec/exit/connect/accept;
- * among themselves, opens of one process are released in the order they were first seen (each keeps the time of
- * its first occurrence). Single-threaded: the publisher's encoding thread drives it.
+ * Folds repeated identical opens (same process instance, path, access mode and outcome) so a program that opens one
+ * file in a loop does not flood Kafka. The first open of a kind is published at once; identical opens that follow
+ * within the window become one more event whose {@code count} says how many it stands for (the time of the first
+ * of them), published when the window ends or — so that a process's opens never appear after its later
+ * exec/exit/connect/accept — as soon as any other event of the same process arrives. Counts always add up to the
+ * opens seen. Single-threaded: the publisher's encoding thread drives it.
  *
- * <p>Held opens are kept per pid (a primitive map), not in one map of all held opens: releasing a process then
- * drops its whole group at once instead of removing each open from a large map, which is what the profile showed
- * as the coalescer's cost at high event rates.
+ * <p>Only what is needed to recognise a repeat (the identity fields, sharing the event's path string) is kept for
+ * the window, not the event: holding every open for the window made each young GC copy hundreds of thousands of
+ * live events at high rates, which the benchmark showed as the publisher's largest cost. Kept identities are grouped
+ * per pid (a primitive map), so forgetting a process's window drops its group at once.
  */
 public final class OpenCoalescer {
     /** Above this many held opens, a process's group gets a hash index (below it, a scan is cheaper). */
@@ -49,7 +50,7 @@ public final class OpenCoalescer {
         return folded;
     }
 
-    /** Opens held back now. */
+    /** Repeat-carrying opens held back now (to be published at the end of their window). */
     public int held() {
         return held;
     }
@@ -67,22 +68,30 @@ public final class OpenCoalescer {
             out.accept(event);
             return;
         }
-        final Held candidate = new Held((OpenEvent) event, header, nowNanos + windowNanos);
+        final OpenEvent open = (OpenEvent) event;
+        final Held candidate = new Held(open, header, nowNanos + windowNanos);
         Group group = byPid.get(candidate.pid);
         if (group == null) {
             group = new Group();
             byPid.put(candidate.pid, group);
         }
-        final Held existing = group.find(candidate);
-        if (existing != null) {
-            existing.event.setCount(existing.event.getCount() + candidate.event.getCount());
-            coalesced += candidate.event.getCount();
-            folded++;
+        final Held seen = group.find(candidate);
+        if (seen == null) {
+            // the first of its kind in this window: published now, remembered to recognise repeats
+            group.add(candidate);
+            byAge.add(candidate);
+            out.accept(open);
             return;
         }
-        group.add(candidate);
-        byAge.add(candidate);
-        held++;
+        if (seen.repeats == null) {
+            // the first repeat carries the count of every further one until the window ends
+            seen.repeats = open;
+            held++;
+            return;
+        }
+        seen.repeats.setCount(seen.repeats.getCount() + open.getCount());
+        coalesced += open.getCount();
+        folded++;
     }
 
     /** Releases the opens whose window has passed (with the other opens their process holds). */
@@ -111,6 +120,7 @@ public final class OpenCoalescer {
         }
     }
 
+    /** Publishes the repeats {@code pid} holds, in the order they began, and forgets its window. */
     private void release(final int pid, final Consumer<SpecificRecord> out) {
         final Group group = byPid.remove(pid);
         if (group == null) {
@@ -118,12 +128,14 @@ public final class OpenCoalescer {
         }
         for (final Held h : group.list) {
             h.released = true;
-            held--;
-            out.accept(h.event);
+            if (h.repeats != null) {
+                held--;
+                out.accept(h.repeats);
+            }
         }
     }
 
-    /** The opens one pid holds, in the order first seen; indexed by identity once there are many. */
+    /** The opens one pid saw in its window, in the order first seen; indexed by identity once there are many. */
     private static final class Group {
         final ArrayList<Held> list = new ArrayList<>(4);
         Map<Held, Held> index;
@@ -156,11 +168,10 @@ public final class OpenCoalescer {
     }
 
     /**
-     * A held open and its identity for folding (equality covers the identity only, not the deadline or count).
-     * The hash is computed once: every lookup compares it first.
+     * An open seen in the window: its identity for folding (equality covers the identity only) and, once it
+     * repeats, the repeat that carries the count. The hash is computed once: every lookup compares it first.
      */
     private static final class Held {
-        final OpenEvent event;
         final String hostId;
         final int pid;
         final long startTime;
@@ -169,10 +180,10 @@ public final class OpenCoalescer {
         final boolean succeeded;
         final long deadline;
         final int hash;
+        OpenEvent repeats;
         boolean released;
 
         Held(final OpenEvent event, final EventHeader header, final long deadline) {
-            this.event = event;
             this.hostId = header.getHostId();
             this.pid = header.getPid();
             this.startTime = header.getStartTime();

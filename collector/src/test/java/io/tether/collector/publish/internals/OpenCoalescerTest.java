@@ -25,21 +25,30 @@ class OpenCoalescerTest {
     private final OpenCoalescer coalescer = new OpenCoalescer(WINDOW);
 
     @Test
-    void identicalOpensWithinTheWindowBecomeTheFirstWithACount() {
+    void theFirstOpenGoesAtOnceAndItsRepeatsWithinTheWindowBecomeOneEventWithTheirCount() {
         final OpenEvent first = open(10, "/var/log/app.log", AccessMode.WRITE, true);
         offer(first, 0);
-        offer(open(10, "/var/log/app.log", AccessMode.WRITE, true), 1_000);
+        assertEquals(List.of(first), out, "the first of its kind is not held back");
+        final OpenEvent firstRepeat = open(10, "/var/log/app.log", AccessMode.WRITE, true);
+        offer(firstRepeat, 1_000);
         offer(open(10, "/var/log/app.log", AccessMode.WRITE, true), 2_000);
-        assertTrue(out.isEmpty(), "held until the window passes");
+        offer(open(10, "/var/log/app.log", AccessMode.WRITE, true), 3_000);
+        assertEquals(1, out.size(), "repeats are held until the window passes");
+        assertEquals(1, coalescer.held());
         coalescer.expire(WINDOW - 1, out::add);
-        assertTrue(out.isEmpty());
-        coalescer.expire(WINDOW, out::add);
         assertEquals(1, out.size());
-        assertSame(first, out.get(0));
-        assertEquals(3, first.getCount());
+        coalescer.expire(WINDOW, out::add);
+        assertEquals(List.of(first, firstRepeat), out);
+        assertEquals(1, first.getCount());
+        assertEquals(3, firstRepeat.getCount(), "the three repeats");
         assertEquals(2, coalescer.coalesced());
         assertEquals(2, coalescer.folded());
         assertEquals(0, coalescer.held());
+
+        // the window is over: the next identical open is a first of its kind again
+        final OpenEvent later = open(10, "/var/log/app.log", AccessMode.WRITE, true);
+        offer(later, WINDOW + 1);
+        assertSame(later, out.get(2));
     }
 
     @Test
@@ -52,33 +61,42 @@ class OpenCoalescerTest {
         final OpenEvent reusedPid = open(10, "/etc/app.conf", AccessMode.READ, true);
         reusedPid.getHeader().setStartTime(reusedPid.getHeader().getStartTime() + 1);
         offer(reusedPid, 0);
+        assertEquals(6, out.size(), "each a first of its kind, published at once");
+        assertEquals(0, coalescer.held());
         coalescer.releaseAll(out::add);
         assertEquals(6, out.size());
         assertEquals(0, coalescer.coalesced());
     }
 
     @Test
-    void anotherEventOfTheProcessReleasesItsHeldOpensFirstInTheOrderFirstSeen() {
+    void anotherEventOfTheProcessReleasesItsHeldRepeatsFirstInTheOrderTheyBegan() {
         // more distinct files than the group's linear-scan limit, so its index is used too
-        final List<OpenEvent> opens = new ArrayList<>();
+        final List<OpenEvent> repeats = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            final OpenEvent open = open(10, "/data/file-" + i, AccessMode.READ, true);
-            opens.add(open);
-            offer(open, i);
+            offer(open(10, "/data/file-" + i, AccessMode.READ, true), i);
         }
-        for (int i = 0; i < 20; i++) {
+        for (int i = 19; i >= 0; i--) {
+            final OpenEvent repeat = open(10, "/data/file-" + i, AccessMode.READ, true);
+            repeats.add(repeat);
+            offer(repeat, 100 + i);
             offer(open(10, "/data/file-" + i, AccessMode.READ, true), 100 + i);
         }
         offer(open(12, "/data/other", AccessMode.READ, true), 200);
+        offer(open(12, "/data/other", AccessMode.READ, true), 201);
+        assertEquals(21, out.size(), "the 20 first opens of pid 10 and pid 12's first");
         final ExitEvent exit = ExitEvent.newBuilder().setHeader(header(10)).setExitCode(0).build();
         offer(exit, 300);
-        assertEquals(21, out.size(), "the 20 opens of pid 10, then its exit; pid 12's open stays held");
+        assertEquals(21 + 20 + 1, out.size(), "then pid 10's 20 repeats and its exit; pid 12's repeat stays held");
         for (int i = 0; i < 20; i++) {
-            assertSame(opens.get(i), out.get(i));
-            assertEquals(2, opens.get(i).getCount());
+            // in the order their files were first opened, each standing for two opens
+            final OpenEvent released = (OpenEvent) out.get(21 + i);
+            assertEquals("/data/file-" + i, released.getPath());
+            assertEquals(2, released.getCount());
+            assertTrue(repeats.contains(released));
         }
-        assertSame(exit, out.get(20));
+        assertSame(exit, out.get(41));
         assertEquals(1, coalescer.held());
+        assertEquals(20, coalescer.coalesced());
     }
 
     @Test
