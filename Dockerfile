@@ -5,6 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev &
 WORKDIR /src
 COPY pom.xml ./
 COPY schemas schemas
+COPY netns netns
 COPY testkit testkit
 COPY registry registry
 COPY collector collector
@@ -14,7 +15,7 @@ COPY bench bench
 RUN mvn -B -q -DskipTests -pl cli -am package dependency:copy-dependencies \
         -DincludeScope=runtime -DoutputDirectory=/opt/tether/lib \
  && cp cli/target/tether-cli-*.jar registry/target/tether-registry-*.jar collector/target/tether-collector-*.jar \
-       streams-app/target/tether-streams-app-*.jar schemas/target/tether-schemas-*.jar testkit/target/tether-testkit-*.jar \
+       streams-app/target/tether-streams-app-*.jar schemas/target/tether-schemas-*.jar netns/target/tether-netns-*.jar \
        /opt/tether/lib/ \
  && mkdir -p /opt/tether/lib/native && cp collector/target/native/libtether-probe.so /opt/tether/lib/native/
 

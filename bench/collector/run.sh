@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 mvn -B -q -o -pl bench -am compile -DskipTests
 mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
-CP=bench/target/classes:collector/target/classes:schemas/target/classes:testkit/target/classes:registry/target/classes:$(cat bench/target/cp.txt)
+CP=bench/target/classes:collector/target/classes:schemas/target/classes:netns/target/classes:testkit/target/classes:registry/target/classes:$(cat bench/target/cp.txt)
 what=$1
 shift
 case "$what" in

@@ -17,7 +17,7 @@ if [[ ! -s "$cpfile" || bench/pom.xml -nt "$cpfile" ]]; then
 fi
 # the project's own modules from this tree's target/classes, never from ~/.m2
 third_party="$(tr ':' '\n' < "$cpfile" | grep -v '/io/tether/' | paste -sd: -)"
-own="bench/target/classes:schemas/target/classes:testkit/target/classes:registry/target/classes"
+own="bench/target/classes:schemas/target/classes:netns/target/classes:testkit/target/classes:registry/target/classes"
 own="$own:collector/target/classes:streams-app/target/classes:cli/target/classes"
 exec timeout --signal=TERM --kill-after=30 "${E2E_TIMEOUT:-1800}" \
   java -Xmx"${E2E_HEAP:-3g}" -XX:+UseG1GC -Dlogback.configurationFile="$root/bench/e2e/logback.xml" \

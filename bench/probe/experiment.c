@@ -3,7 +3,11 @@
  * spawned ITER times in each configuration, the configurations alternating in rotating order so drift hits all
  * alike. The driver (never probed) plays the other side: it accepts for connect_once, and for accept_once it hands
  * over a listening socket as fd 3 and connects to it right after spawning.
- *   experiment ITER DIR PROBE_LIB EMPTY_LIB RING UNREAD_RING
+ *   experiment ITER DIR PROBE_LIB EMPTY_LIB RING UNREAD_RING [SERVER_NETNS CLIENT_NETNS SERVER_IP]
+ * With the three namespace arguments it runs as the research did, across two hosts: the accepting side (the driver's
+ * listener for connect_once, accept_once itself) in SERVER_NETNS on SERVER_IP, the connecting side (connect_once,
+ * the driver's client socket for accept_once) in CLIENT_NETNS. The driver switches its own network namespace with
+ * setns before it makes a socket or spawns a program, which then lives in that namespace.
  * Configurations: baseline (no LD_PRELOAD), control (LD_PRELOAD=the empty library), probe (the probe and a ring
  * that the collector's reader drains live), probe-unread (the probe writing a ring nobody reads until the end: the
  * cost inside the program alone, without a reader competing for the CPU), probe-idle (the probe without
@@ -11,6 +15,8 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -48,13 +54,26 @@ static int cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+/* network namespaces of the two sides (-1: stay where we are, loopback) and the server's address */
+static int ns_server = -1, ns_client = -1;
+static struct in_addr server_ip = {.s_addr = 0};
+static char server_ip_text[64] = "127.0.0.1";
+
+static void enter(int ns) {
+    if (ns >= 0 && setns(ns, CLONE_NEWNET) != 0) {
+        perror("setns");
+        exit(1);
+    }
+}
+
 static int listener(struct sockaddr_in *addr) {
+    enter(ns_server);
     const int l = socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     memset(addr, 0, sizeof *addr);
     addr->sin_family = AF_INET;
-    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr->sin_addr = server_ip;
     socklen_t len = sizeof *addr;
     if (bind(l, (struct sockaddr *)addr, len) != 0 || listen(l, 16) != 0
         || getsockname(l, (struct sockaddr *)addr, &len) != 0) {
@@ -67,8 +86,9 @@ static int listener(struct sockaddr_in *addr) {
 static long long run_connect_once(char *const envp[], const char *prog, int l, int port) {
     char portbuf[16];
     snprintf(portbuf, sizeof portbuf, "%d", port);
-    char *const argv[] = {(char *)prog, portbuf, NULL};
+    char *const argv[] = {(char *)prog, portbuf, server_ip_text, NULL};
     pid_t pid;
+    enter(ns_client);
     const long long t0 = now_ns();
     if (posix_spawn(&pid, prog, NULL, NULL, argv, envp) != 0) {
         perror("spawn");
@@ -99,11 +119,12 @@ static long long run_accept_once(char *const envp[], const char *prog) {
     posix_spawn_file_actions_adddup2(&fa, l, 3);
     char *const argv[] = {(char *)prog, NULL};
     pid_t pid;
-    const long long t0 = now_ns();
+    const long long t0 = now_ns(); /* listener() left us in the server's namespace: accept_once starts there */
     if (posix_spawn(&pid, prog, &fa, NULL, argv, envp) != 0) {
         perror("spawn");
         exit(1);
     }
+    enter(ns_client);
     const int c = socket(AF_INET, SOCK_STREAM, 0);
     if (connect(c, (struct sockaddr *)&addr, sizeof addr) != 0 || write(c, "x", 1) != 1) {
         perror("driver connect");
@@ -147,6 +168,23 @@ int main(int argc, char **argv) {
         return 2;
     }
     const int iter = atoi(argv[1]);
+    server_ip.s_addr = htonl(INADDR_LOOPBACK);
+    if (argc >= 10) {
+        char path[4200];
+        snprintf(path, sizeof path, "/run/netns/%s", argv[7]);
+        ns_server = open(path, O_RDONLY | O_CLOEXEC);
+        snprintf(path, sizeof path, "/run/netns/%s", argv[8]);
+        ns_client = open(path, O_RDONLY | O_CLOEXEC);
+        snprintf(server_ip_text, sizeof server_ip_text, "%s", argv[9]);
+        if (ns_server < 0 || ns_client < 0 || inet_pton(AF_INET, server_ip_text, &server_ip) != 1) {
+            perror("network namespaces");
+            return 2;
+        }
+        printf("two network namespaces: accepting side %s (%s), connecting side %s\n", argv[7], server_ip_text,
+               argv[8]);
+    } else {
+        printf("loopback in one network namespace\n");
+    }
     char connect_prog[4096], accept_prog[4096], preload_probe[4200], preload_empty[4200], channel[4200], unread[4200];
     snprintf(connect_prog, sizeof connect_prog, "%s/connect_once", argv[2]);
     snprintf(accept_prog, sizeof accept_prog, "%s/accept_once", argv[2]);

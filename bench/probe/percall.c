@@ -6,6 +6,8 @@
  * accept never waits; it asks for the peer address, as servers do); the client closes with SO_LINGER 0, leaving no TIME_WAIT sockets behind.
  * "accept" is on a listener bound to 127.0.0.1, "accept-wildcard" on one bound to 0.0.0.0 (the probe must then ask
  * the kernel for each accepted socket's local address).
+ * "getsockname" times one getsockname on the connected socket: the probe does not wrap it, so it is the same-run floor
+ * of the one system call the probe adds to connect (the local address exists nowhere else at that moment).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -42,7 +44,8 @@ int main(int argc, char **argv) {
     const int n = atoi(argv[1]);
     const char *file = argv[2];
     long long *t_open = calloc(n, sizeof *t_open), *t_connect = calloc(n, sizeof *t_connect),
-              *t_accept = calloc(n, sizeof *t_accept), *t_accept_any = calloc(n, sizeof *t_accept_any);
+              *t_accept = calloc(n, sizeof *t_accept), *t_accept_any = calloc(n, sizeof *t_accept_any),
+              *t_getsockname = calloc(n, sizeof *t_getsockname);
     const int l_any = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in any = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY)};
     socklen_t any_len = sizeof any;
@@ -81,6 +84,12 @@ int main(int argc, char **argv) {
             return 1;
         }
         t_connect[i] = t1 - t0;
+        struct sockaddr_in local;
+        socklen_t llen = sizeof local;
+        t0 = now_ns();
+        getsockname(c, (struct sockaddr *)&local, &llen);
+        t1 = now_ns();
+        t_getsockname[i] = t1 - t0;
         struct sockaddr_in peer;
         socklen_t plen = sizeof peer;
         t0 = now_ns();
@@ -117,5 +126,6 @@ int main(int argc, char **argv) {
     report("connect", t_connect, n);
     report("accept", t_accept, n);
     report("accept-wildcard", t_accept_any, n);
+    report("getsockname", t_getsockname, n);
     return 0;
 }

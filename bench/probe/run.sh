@@ -6,6 +6,9 @@
 #   ITER    research experiment: spawns of connect_once and accept_once per configuration (default 1000)
 # Builds the probe with Maven (offline), the benchmark programs with gcc, and runs the real collector-side reader
 # (ProbeChannel, via RingDrain.java) on a ring in a temp dir while the probed programs run.
+# The research's experiment runs across two network namespaces made here (a bridge without address, a veth per
+# namespace, 198.18.77.1 accepting, 198.18.77.2 connecting; deleted at exit); NETNS=0, or no permission for
+# `ip netns add`, runs it over loopback instead.
 set -euo pipefail
 rounds=${1:-9}
 calls=${2:-20000}
@@ -17,11 +20,17 @@ work=$(mktemp -d /tmp/tether-probe-bench.XXXXXX)
 # of a shared mapping goes through the file system's page_mkwrite (journal, writeback), which dominates the cost
 shm=$(mktemp -d "${RING_DIR:-/dev/shm}/tether-probe-bench.XXXXXX")
 drain_pid=
+ns_server=
+ns_client=
+bridge=
 cleanup() {
     if [ -n "$drain_pid" ]; then
         touch "$ring.stop"
         wait "$drain_pid" || true
     fi
+    if [ -n "$ns_server" ]; then ip netns del "$ns_server" 2>/dev/null || true; fi
+    if [ -n "$ns_client" ]; then ip netns del "$ns_client" 2>/dev/null || true; fi
+    if [ -n "$bridge" ]; then ip link del "$bridge" 2>/dev/null || true; fi
     rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
@@ -45,7 +54,7 @@ for _ in $(seq 1 300); do
 done
 [ -f "$ring.ready" ] || { echo "ring reader did not start"; cat "$work/drain.out"; exit 1; }
 
-echo "== machine: $(nproc) cores, $(uname -r), $(gcc --version | head -1)"
+echo "== machine: $(nproc) cores, $(uname -r), $(gcc --version | head -1); load: $(uptime)"
 echo "== per call: $rounds rounds x $calls calls, medians in ns"
 for r in $(seq 1 "$rounds"); do
     # rotate the order of configurations from round to round
@@ -69,19 +78,48 @@ awk '
         return a[int((m + 1) / 2)]
     }
     END {
-        split("openat connect accept accept-wildcard", order, " ")
-        for (o = 1; o <= 4; o++) { c = order[o]; if (!(c in calls)) continue
+        split("openat connect accept accept-wildcard getsockname", order, " ")
+        for (o = 1; o <= 5; o++) { c = order[o]; if (!(c in calls)) continue
             b = med(c, "baseline"); k = med(c, "control"); p = med(c, "probe")
             printf "%-16s baseline=%6d ns control=%6d ns probe=%6d ns  added_vs_baseline=%+.2f us (x%.2f)  added_vs_control=%+.2f us\n", c, b, k, p, (p - b) / 1000, p / b, (p - k) / 1000
         }
     }' "$work/percall.txt"
 
+# two hosts as namespaces, as the research ran it; the root namespace gets no address and sends nothing
+netns_args=()
+if [ "$iter" -gt 0 ] && [ "${NETNS:-1}" = 1 ]; then
+    sfx=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
+    if ip netns add "tpbs$sfx" 2>/dev/null; then
+        ns_server=tpbs$sfx
+        ns_client=tpbc$sfx
+        bridge=tpbr$sfx
+        ip netns add "$ns_client"
+        ip link add "$bridge" type bridge
+        ip link set "$bridge" up
+        for side in s c; do
+            ns=tpb$side$sfx
+            if [ "$side" = s ]; then ip_addr=198.18.77.1; else ip_addr=198.18.77.2; fi
+            ip link add "v$side$sfx" type veth peer name "p$side$sfx"
+            ip link set "p$side$sfx" master "$bridge" up
+            ip link set "v$side$sfx" netns "$ns"
+            ip -n "$ns" addr add "$ip_addr/24" dev "v$side$sfx"
+            ip -n "$ns" link set "v$side$sfx" up
+            ip -n "$ns" link set lo up
+        done
+        echo "== netns: $(ip netns exec "$ns_client" ip route get 198.18.77.1 | head -1)"
+        netns_args=("$ns_server" "$ns_client" 198.18.77.1)
+    else
+        echo "== ip netns add not permitted here: the research experiment runs over loopback"
+    fi
+fi
+
 if [ "$iter" -gt 0 ]; then
 echo "== research experiment: $iter alternating spawns per configuration"
-"$work/experiment" "$iter" "$work" "$probe" "$work/libempty.so" "$ring" "$shm/unread.ring"
+"$work/experiment" "$iter" "$work" "$probe" "$work/libempty.so" "$ring" "$shm/unread.ring" ${netns_args[@]+"${netns_args[@]}"}
 fi
 
 touch "$ring.stop"
 wait "$drain_pid" || true
 drain_pid=
 cat "$work/drain.out"
+echo "== load at the end: $(uptime)"

@@ -14,6 +14,8 @@
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -53,11 +55,14 @@ struct identity {
 };
 
 static struct tether_ring_header *g_ring HOT;
-static uint8_t *g_slots HOT;
 static uint32_t g_slot_size HOT;
 static uint64_t g_slot_mask HOT;
 static struct identity g_self HOT;
 static int g_exit_reported HOT;
+/* 1 while g_self has no start time: the collector is to resolve it (tether_ring.h, "Deferred identity") */
+static int g_deferred HOT;
+/* the ack the collector writes for our EXEC record: pid << 32 | (u32)(position + 1); 0 = no EXEC record written */
+static uint64_t g_exec_tag HOT;
 
 /* the caller's thread id, cached per thread (reset in a fork child, never written from a vfork child) */
 static TLS int32_t t_tid;
@@ -124,9 +129,11 @@ static int raw_open(const char *path, int flags) {
     return (int)syscall(SYS_openat, AT_FDCWD, path, flags | O_CLOEXEC, 0);
 }
 
-/* Call records read the clock through the vDSO (tens of ns). Process lifecycle records (exec, fork, exit) ask the
- * kernel instead: the first vDSO read of a process faults in libc's clock_gettime page and the two vvar pages,
- * three page faults that cost far more than one system call (~1 us). */
+/* Records read the clock with a system call until a process has written YOUNG_RECORDS of them, and through the
+ * vDSO (tens of ns) from then on: the first vDSO read of a process faults in libc's clock_gettime page and the two
+ * vvar pages, three page faults that cost a short-lived process far more than a few system calls (~1 us each). */
+#define YOUNG_RECORDS 8
+static uint32_t g_records HOT;
 static int64_t now_micros(int lifecycle) {
     struct timespec ts;
     if (lifecycle) {
@@ -146,16 +153,16 @@ static uint64_t parse_u64(const char **p) {
     return v;
 }
 
-/* pid, ppid and start ticks from /proc/self/stat; the comm field may hold spaces and ')' so parse after the last ')' */
-/* pid (field 1), ppid (4) and start ticks (22) from /proc/self/stat in one read: every syscall counts at process
- * start. The comm field may hold spaces and ')' so fields are counted after the last ')'. */
-static void read_identity(struct identity *id) {
-    id->uid = (int32_t)syscall(SYS_getuid);
+/* pid (field 1), ppid (4) and start ticks (22) from a /proc/<pid>/stat in one read. The comm field may hold spaces
+ * and ')' so fields are counted after the last ')'. Costly at process start (a /proc lookup): only fork children,
+ * vfork children and a probe whose identity the collector did not resolve come here. */
+static void read_identity_at(const char *stat_path, struct identity *id) {
+    id->uid = -1; /* not in stat: the callers that need it ask getuid */
     id->pid = 0;
     id->ppid = 0;
     id->start_ticks = 0;
     char buf[1024];
-    const int fd = raw_open("/proc/self/stat", O_RDONLY);
+    const int fd = raw_open(stat_path, O_RDONLY);
     ssize_t n = -1;
     if (fd >= 0) {
         n = syscall(SYS_read, fd, buf, sizeof buf - 1);
@@ -188,6 +195,37 @@ static void read_identity(struct identity *id) {
     }
 }
 
+static void format_int(char *out, int v);
+
+/* "/proc/<pid>/<leaf>": cheaper than /proc/self/<leaf>, whose "self" link costs one more lookup (~13 us on the VM) */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void proc_path(char *out, int32_t pid,
+                                                                                     const char *leaf) {
+    memcpy(out, "/proc/", 6);
+    format_int(out + 6, pid);
+    while (*out != 0) {
+        out++;
+    }
+    *out++ = '/';
+    while ((*out++ = *leaf++) != 0) {
+    }
+}
+
+/* the identity of the calling process, read afresh (a fork or vfork child) */
+static void read_identity(struct identity *id) {
+    char path[40];
+    proc_path(path, (int32_t)syscall(SYS_getpid), "stat");
+    read_identity_at(path, id);
+    id->uid = (int32_t)syscall(SYS_getuid);
+}
+
+/* what a process start can afford: three plain system calls, no /proc (the collector resolves the start time) */
+static void deferred_identity(struct identity *id) {
+    id->uid = (int32_t)syscall(SYS_getuid);
+    id->pid = (int32_t)syscall(SYS_getpid);
+    id->ppid = (int32_t)syscall(SYS_getppid);
+    id->start_ticks = 0;
+}
+
 /* ---- the ring ---- */
 static int valid_header(const struct tether_ring_header *h, uint64_t file_size) {
     return h->magic == TETHER_RING_MAGIC && h->version == TETHER_RING_VERSION && h->header_size >= sizeof *h
@@ -196,12 +234,42 @@ static int valid_header(const struct tether_ring_header *h, uint64_t file_size) 
            && file_size >= (uint64_t)h->header_size + (uint64_t)h->slot_size * h->slot_count;
 }
 
-/* The header and the slots are mapped apart. A small mapping lands next to the libraries, inside a page table the
- * process already has, so the header's first touch is a cheap fault; a many-MiB mapping needs page tables of its
- * own, and on a VM a fault that must build one costs ~70 us more (bench/reports/probe.md). Only the slot that
- * gets written then pays for a fresh page table. Never touches beyond the file's end (SIGBUS). */
+/* How the slots are mapped. A many-MiB mapping needs page tables of its own: on the benchmark VM the first touch of
+ * one costs ~75 us (a fault that builds page tables), where the first touch of a one-page mapping placed next to the
+ * libraries is an ordinary ~20 us fault (bench/reports/probe.md). Most probed processes write a handful of records and exit, so
+ * a process starts with small windows onto the pages of the slots it reserves, and maps the whole slot area only
+ * once it has needed more than WINDOWS of them (a busy process, for which one big mapping is cheaper per record).
+ * A window, once mapped, stays mapped: another thread may be writing through it, so it is never moved or reused. */
+#define WINDOWS 4
+struct window {
+    uint64_t first; /* file offset of the window's first byte */
+    uint8_t *base;  /* NULL until published */
+};
+static struct window g_windows[WINDOWS] HOT;
+static uint32_t g_windows_used HOT;
+static uint8_t *g_slots HOT;      /* the whole slot area, once mapped */
+static const char *g_channel HOT; /* the ring's path (TETHER_CHANNEL), to map windows later */
+static long g_page HOT = 4096;
+
+/* the ring's fd while the constructor runs: its EXEC record's window is mapped without opening the file again */
+static int g_ctor_fd HOT = -1;
+
+static int open_ring(void) {
+    return g_ctor_fd >= 0 ? g_ctor_fd : raw_open(g_channel, O_RDWR | O_NOFOLLOW);
+}
+
+static void close_ring(int fd) {
+    if (fd != g_ctor_fd) {
+        syscall(SYS_close, fd);
+    }
+}
+
+/* Maps the header page only. The fd stays open for the constructor's EXEC record and is closed before the program
+ * runs (no fd is ever held); later windows reopen the file by path. The header stays valid if the collector
+ * replaces the file: it only ever renames a new file over the old one. */
 static void map_ring(const char *path) {
-    const int fd = raw_open(path, O_RDWR | O_NOFOLLOW);
+    g_channel = path;
+    const int fd = open_ring();
     if (fd < 0) {
         return;
     }
@@ -210,43 +278,100 @@ static void map_ring(const char *path) {
         syscall(SYS_close, fd);
         return;
     }
-    const long page = sysconf(_SC_PAGESIZE);
-    const size_t head_len = TETHER_RING_HEADER_SIZE;
-    struct tether_ring_header *h = mmap(NULL, head_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    struct tether_ring_header *h = mmap(NULL, TETHER_RING_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (h == MAP_FAILED) {
         syscall(SYS_close, fd);
         return;
     }
     if (!valid_header(h, (uint64_t)st.st_size)) {
-        munmap(h, head_len);
+        munmap(h, TETHER_RING_HEADER_SIZE);
         syscall(SYS_close, fd);
         return;
     }
-    const size_t slots_len = (size_t)h->slot_size * h->slot_count;
-    void *slots;
-    if (h->header_size % (uint64_t)page == 0) {
-        slots = mmap(NULL, slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)h->header_size);
-    } else {
-        /* a header that does not end on a page boundary: one mapping of the whole ring */
-        munmap(h, head_len);
-        h = mmap(NULL, (size_t)h->header_size + slots_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        slots = h == MAP_FAILED ? MAP_FAILED : (uint8_t *)h + h->header_size;
+    if (h->header_size % (uint64_t)g_page != 0) {
+        /* a header that does not end on a page boundary: one mapping of the whole ring, no windows */
+        const size_t len = (size_t)h->header_size + (size_t)h->slot_size * h->slot_count;
+        munmap(h, TETHER_RING_HEADER_SIZE);
+        h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (h == MAP_FAILED) {
+            syscall(SYS_close, fd);
+            return;
+        }
+        g_slots = (uint8_t *)h + h->header_size;
     }
-    syscall(SYS_close, fd);
-    if (slots == MAP_FAILED || h == MAP_FAILED) {
-        return;
-    }
+    g_ctor_fd = fd;
     g_slot_size = h->slot_size;
     g_slot_mask = h->slot_count - 1;
-    g_slots = slots;
     g_ring = h;
+}
+
+/* the whole slot area, mapped once (two racing threads: one mapping wins, the other is unmapped) */
+static uint8_t *map_all_slots(void) {
+    const int fd = open_ring();
+    if (fd < 0) {
+        return NULL;
+    }
+    const size_t len = (size_t)g_slot_size * (g_slot_mask + 1);
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)g_ring->header_size);
+    close_ring(fd);
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+    uint8_t *expected = NULL;
+    if (!__atomic_compare_exchange_n(&g_slots, &expected, (uint8_t *)m, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        munmap(m, len);
+        return expected;
+    }
+    return (uint8_t *)m;
+}
+
+/* The slot of a position, mapping a window onto it (or the whole area) if no mapping covers it yet; NULL if the
+ * file cannot be mapped (it was removed: the record is counted as dropped). */
+static struct tether_slot_header *slot_at(uint64_t pos) {
+    const uint64_t index = pos & g_slot_mask;
+    uint8_t *all = __atomic_load_n(&g_slots, __ATOMIC_ACQUIRE);
+    if (LIKELY(all != NULL)) {
+        return (struct tether_slot_header *)(all + index * g_slot_size);
+    }
+    const uint64_t off = g_ring->header_size + index * g_slot_size;
+    const uint64_t win_len = g_slot_size > (uint64_t)g_page ? g_slot_size : (uint64_t)g_page;
+    const uint64_t first = off - (off - g_ring->header_size) % win_len;
+    const uint32_t used = __atomic_load_n(&g_windows_used, __ATOMIC_ACQUIRE);
+    for (uint32_t i = 0; i < used && i < WINDOWS; i++) {
+        uint8_t *base = __atomic_load_n(&g_windows[i].base, __ATOMIC_ACQUIRE);
+        if (base != NULL && g_windows[i].first == first) {
+            return (struct tether_slot_header *)(base + (off - first));
+        }
+    }
+    const uint32_t mine = __atomic_fetch_add(&g_windows_used, 1, __ATOMIC_ACQ_REL);
+    if (mine >= WINDOWS) {
+        all = map_all_slots();
+        return all == NULL ? NULL : (struct tether_slot_header *)(all + index * g_slot_size);
+    }
+    const int fd = open_ring();
+    if (fd < 0) {
+        return NULL;
+    }
+    /* not MAP_POPULATE: on the benchmark VM the first write traps again anyway (dirty tracking), populate + write
+     * measured 30 us against 24 us for one plain fault */
+    void *m = mmap(NULL, win_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)first);
+    close_ring(fd);
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+    g_windows[mine].first = first;
+    __atomic_store_n(&g_windows[mine].base, (uint8_t *)m, __ATOMIC_RELEASE);
+    return (struct tether_slot_header *)((uint8_t *)m + (off - first));
 }
 
 /* reserves the slot of one position; NULL (and a counted drop) when the ring is full */
 static struct tether_slot_header *ring_reserve(uint64_t *pos_out) {
     for (int attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
         uint64_t pos = __atomic_load_n(&g_ring->write_cursor, __ATOMIC_RELAXED);
-        struct tether_slot_header *slot = (struct tether_slot_header *)(g_slots + (pos & g_slot_mask) * g_slot_size);
+        struct tether_slot_header *slot = slot_at(pos);
+        if (UNLIKELY(slot == NULL)) {
+            break;
+        }
         const uint64_t commit = __atomic_load_n(&slot->commit, __ATOMIC_ACQUIRE);
         const int64_t lag = (int64_t)(commit - pos);
         if (lag == 0) {
@@ -275,13 +400,23 @@ static inline uint32_t body_capacity(void) {
     return g_slot_size - TETHER_SLOT_HEADER_SIZE;
 }
 
+static void settle_identity(void);
+
 static struct tether_slot_header *begin(uint16_t type, const struct identity *id, uint64_t *pos) {
+    const int lifecycle = type == TETHER_REC_EXEC || type == TETHER_REC_FORK || type == TETHER_REC_EXIT
+                          || type == TETHER_REC_IDENTITY;
+    const int deferred = id == &g_self && __atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE);
+    if (UNLIKELY(deferred) && !lifecycle && __atomic_load_n(&g_records, __ATOMIC_RELAXED) >= YOUNG_RECORDS) {
+        /* a process that keeps writing is no short-lived one: settle its identity now, so the collector never holds
+         * more than a few of its records waiting (e.g. while no collector runs) */
+        settle_identity();
+    }
     struct tether_slot_header *s = ring_reserve(pos);
     if (s == NULL) {
         return NULL;
     }
     s->type = type;
-    s->flags = 0;
+    s->flags = id == &g_self && __atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE) ? TETHER_FLAG_IDENTITY_DEFERRED : 0;
     s->length = 0;
     s->pid = id->pid;
     s->ppid = id->ppid;
@@ -295,12 +430,32 @@ static struct tether_slot_header *begin(uint16_t type, const struct identity *id
         s->tid = t_tid;
     }
     s->start_ticks = id->start_ticks;
-    s->time_micros = now_micros(type == TETHER_REC_EXEC || type == TETHER_REC_FORK || type == TETHER_REC_EXIT);
+    /* counted only while young: a busy process's calls pay a plain load, not a locked increment */
+    const int young = __atomic_load_n(&g_records, __ATOMIC_RELAXED) < YOUNG_RECORDS
+                      && __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS;
+    s->time_micros = now_micros(lifecycle || young);
     return s;
 }
 
 static inline uint8_t *body_of(struct tether_slot_header *s) {
     return (uint8_t *)s + TETHER_SLOT_HEADER_SIZE;
+}
+
+/* memcpy for record bodies, 8 bytes at a time: libc's memcpy lives on a code page a small program may never touch,
+ * one page fault more per process start (tens of us on the benchmark VM) for a few dozen bytes. The attribute stops
+ * gcc from turning the loop back into a memcpy call. */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void copy_bytes(void *dst, const void *src,
+                                                                                     size_t len) {
+    uint8_t *d = dst;
+    const uint8_t *p = src;
+    for (; len >= 8; len -= 8, d += 8, p += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, p, 8);
+        __builtin_memcpy(d, &w, 8);
+    }
+    for (; len > 0; len--) {
+        *d++ = *p++;
+    }
 }
 
 /* copies up to room bytes of src, flags truncation; returns bytes copied */
@@ -309,7 +464,7 @@ static uint32_t put_bytes(struct tether_slot_header *s, uint8_t *dst, const char
         len = room;
         s->flags |= TETHER_FLAG_TRUNCATED;
     }
-    memcpy(dst, src, len);
+    copy_bytes(dst, src, len);
     return (uint32_t)len;
 }
 
@@ -334,7 +489,12 @@ static void emit_exec(const struct identity *id, int argc, char **argv) {
     uint8_t *out = (uint8_t *)(b + 1);
     uint32_t room = body_capacity() - (uint32_t)sizeof *b;
     b->argc = argc > 0 ? (uint32_t)argc : 0;
-    long exe_len = syscall(SYS_readlink, "/proc/self/exe", out, room);
+    const int deferred = (s->flags & TETHER_FLAG_IDENTITY_DEFERRED) != 0;
+    if (deferred) {
+        g_exec_tag = (uint64_t)(uint32_t)id->pid << 32 | (uint32_t)(pos + 1);
+    }
+    /* a deferred identity leaves the exe to the collector too (/proc/<pid>/exe, or our IDENTITY record) */
+    long exe_len = deferred ? 0 : syscall(SYS_readlink, "/proc/self/exe", out, room);
     if (exe_len < 0) {
         exe_len = 0;
     } else if ((uint32_t)exe_len == room) {
@@ -361,7 +521,7 @@ static void emit_exec(const struct identity *id, int argc, char **argv) {
             s->flags |= TETHER_FLAG_TRUNCATED;
             break;
         }
-        memcpy(out, argv[i], len);
+        copy_bytes(out, argv[i], len);
         out += len;
         room -= (uint32_t)len;
         b->argv_len += (uint32_t)len;
@@ -399,6 +559,64 @@ static void emit_exit(const struct identity *id, int code, int kind) {
     }
     s->length = sizeof *b;
     ring_commit(s, pos);
+}
+
+/* start_ticks (slot header) and exe of this process, for the collector to attribute our deferred records */
+static void emit_identity(void) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(TETHER_REC_IDENTITY, &g_self, &pos);
+    if (s == NULL) {
+        return;
+    }
+    struct tether_identity_body *b = (struct tether_identity_body *)body_of(s);
+    uint8_t *out = (uint8_t *)(b + 1);
+    const uint32_t room = body_capacity() - (uint32_t)sizeof *b;
+    char path[40];
+    proc_path(path, g_self.pid, "exe");
+    long exe_len = syscall(SYS_readlink, path, out, room);
+    if (exe_len < 0) {
+        exe_len = 0;
+    } else if ((uint32_t)exe_len == room) {
+        s->flags |= TETHER_FLAG_TRUNCATED;
+    }
+    b->exe_len = (uint32_t)exe_len;
+    b->pad = 0;
+    s->length = (uint32_t)sizeof *b + b->exe_len;
+    ring_commit(s, pos);
+}
+
+/* reads our own start time now and tells the collector (IDENTITY record); later records carry it themselves */
+static void resolve_self(void) {
+    struct identity fresh;
+    char path[40];
+    proc_path(path, g_self.pid, "stat"); /* pid and uid are known: no getpid, no getuid */
+    read_identity_at(path, &fresh);
+    g_self.start_ticks = fresh.start_ticks;
+    if (fresh.ppid > 0) {
+        g_self.ppid = fresh.ppid;
+    }
+    __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
+    emit_identity();
+}
+
+/* Before the last records of this image (exit, exec), and once a process has written a few records: unless the
+ * collector acked our EXEC record, i.e. resolved our identity while we lived, write it ourselves, or nobody could
+ * attribute our records once we are gone. With an ack, take the start time from it: later records carry it. */
+static void settle_identity(void) {
+    if (!__atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE)) {
+        return;
+    }
+    const struct tether_ack *ack = &g_ring->acks[(uint32_t)g_self.pid & (TETHER_ACKS - 1)];
+    if (g_exec_tag != 0 && __atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+        const uint64_t ticks = __atomic_load_n(&ack->start_ticks, __ATOMIC_ACQUIRE); /* before the re-check */
+        if (__atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+            g_self.start_ticks = ticks;
+            __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
+            return;
+        }
+        /* the entry was taken by another pid while we read it: the ticks may be its; read our own */
+    }
+    resolve_self();
 }
 
 /* decimal of a non-negative int, NUL-terminated (no stdio inside the wrappers) */
@@ -579,7 +797,9 @@ static void emit_socket(uint16_t type, uint16_t protocol, int error, const struc
 static void on_fork_child(void) {
     const int32_t parent_pid = g_self.pid;
     const uint64_t parent_start = g_self.start_ticks;
-    read_identity(&g_self);
+    read_identity(&g_self); /* the parent resolved its own start time before forking (before_fork) */
+    g_deferred = 0;
+    g_exec_tag = 0;
     t_tid = g_self.pid; /* the forking thread is the child's main thread */
     g_exit_reported = 0;
     emit_fork(&g_self, parent_pid, parent_start);
@@ -595,6 +815,19 @@ static int foreign_child(struct identity *child) {
     return 1;
 }
 
+/* The parent's start time for a vfork child's FORK record. A parent with a deferred identity does not know it, but
+ * it is alive (suspended until the child execs or exits): read it from its /proc entry. Never cached (vfork). */
+static uint64_t parent_start_ticks(void) {
+    if (!g_deferred) {
+        return g_self.start_ticks;
+    }
+    char path[40];
+    proc_path(path, g_self.pid, "stat");
+    struct identity parent;
+    read_identity_at(path, &parent);
+    return parent.pid == g_self.pid ? parent.start_ticks : 0;
+}
+
 static void note_exec_attempt(void) {
     if (g_ring == NULL) {
         return;
@@ -602,8 +835,10 @@ static void note_exec_attempt(void) {
     struct identity child;
     if (foreign_child(&child)) {
         /* the new image's constructor reports the exec; the fork is only visible from here */
-        emit_fork(&child, g_self.pid, g_self.start_ticks);
+        emit_fork(&child, g_self.pid, parent_start_ticks());
+        return;
     }
+    settle_identity(); /* this image's records end here, an IDENTITY record may be due */
 }
 
 static void note_exit(int code, int kind) {
@@ -616,23 +851,56 @@ static void note_exit(int code, int kind) {
         return;
     }
     if (!__atomic_exchange_n(&g_exit_reported, 1, __ATOMIC_RELAXED)) {
+        settle_identity();
         emit_exit(&g_self, code, kind);
     }
 }
 
+/* The page size from the aux vector that follows the environment on the initial stack, where the loader left it
+ * (sysconf would fault in two pages of libc). Only when envp is that initial array, right behind argv. */
+static void learn_page_size(int argc, char **argv, char **envp) {
+    if (argv == NULL || envp != argv + argc + 1) {
+        return;
+    }
+    char **e = envp;
+    while (*e != NULL) {
+        e++;
+    }
+    for (const ElfW(auxv_t) *a = (const ElfW(auxv_t) *)(e + 1); a->a_type != AT_NULL; a++) {
+        if (a->a_type == AT_PAGESZ) {
+            g_page = (long)a->a_un.a_val;
+            return;
+        }
+    }
+}
+
 __attribute__((constructor)) static void tether_init(int argc, char **argv, char **envp) {
-    (void)envp;
     const int saved = errno;
     const char *channel = getenv("TETHER_CHANNEL");
     if (channel != NULL && channel[0] != 0) {
+        learn_page_size(argc, argv, envp);
         map_ring(channel);
     }
     if (g_ring != NULL) {
-        read_identity(&g_self);
+        deferred_identity(&g_self);
+        g_deferred = 1;
         t_tid = g_self.pid; /* constructors run in the main thread */
         emit_exec(&g_self, argc, argv);
+        syscall(SYS_close, g_ctor_fd);
+        g_ctor_fd = -1;
     }
     errno = saved;
+}
+
+/* A fork child's FORK record names its parent instance: a parent whose start time is still deferred settles it
+ * first (from the collector's ack, or from /proc as forking programs always did; the research's one-shot programs
+ * do not fork). */
+static void before_fork(void) {
+    if (g_ring != NULL) {
+        const int saved = errno;
+        settle_identity();
+        errno = saved;
+    }
 }
 
 /* A fork child is recognised in the wrappers of the calls that fork and return in the child (fork, daemon, forkpty),
@@ -656,10 +924,12 @@ static daemon_fn real_daemon;
 static forkpty_fn real_forkpty;
 
 EXPORT pid_t fork(void) {
+    before_fork();
     return after_fork(REAL(fork)());
 }
 
 EXPORT int daemon(int nochdir, int noclose) {
+    before_fork();
     const int r = REAL(daemon)(nochdir, noclose);
     if (r == 0) {
         after_fork(0); /* daemon returns in the (grand)child only */
@@ -668,6 +938,7 @@ EXPORT int daemon(int nochdir, int noclose) {
 }
 
 EXPORT pid_t forkpty(int *amaster, char *name, const void *termp, const void *winp) {
+    before_fork();
     return after_fork(REAL(forkpty)(amaster, name, termp, winp));
 }
 

@@ -22,6 +22,8 @@
  *     128 u64 write_cursor     next position to reserve (writers CAS it), own cache line
  *     192 u64 dropped          records a probe could not write (ring full / contention), own cache line
  *     256 u64 read_cursor      next position the collector reads, own cache line (writers never read it)
+ *     2048 acks[128]           identities the collector resolved itself (see "Deferred identity"), 16 bytes each:
+ *                              u64 tag = pid << 32 | (u32)(EXEC position + 1), then u64 start_ticks
  *
  *   slot (position p lives in slot p & (slot_count-1)):
  *     0   u64 commit           == p      : free for the writer of position p
@@ -35,7 +37,7 @@
  *     24  i32 uid              real uid
  *     28  i32 tid              thread id of the caller (diagnostics)
  *     32  u64 start_ticks      process start, clock ticks since boot (/proc/<pid>/stat field 22); the collector
- *                              converts it with btime and CLK_TCK, in one place
+ *                              converts it with btime and CLK_TCK, in one place. 0 with TETHER_FLAG_IDENTITY_DEFERRED
  *     40  i64 time_micros      CLOCK_REALTIME when the call returned
  *     48  body
  *
@@ -43,6 +45,16 @@
  * means the ring is full (the reader has not freed that slot yet): count a drop and give up. Otherwise CAS
  * write_cursor p -> p+1 and, on success, write the body and CAS commit p -> p+1 (release). The commit CAS fails only
  * when the reader declared the slot abandoned (a writer stalled for longer than the reader's abandon timeout).
+ *
+ * Deferred identity. Reading /proc/self/stat (start time) and /proc/self/exe costs a process start more than all the
+ * rest of the probe together (two /proc lookups), so a probe does not read them at start: its EXEC record carries
+ * TETHER_FLAG_IDENTITY_DEFERRED, no start_ticks and no exe, and so do its later records. The collector, reading the
+ * EXEC record while the process lives, takes both from /proc/<pid> (after checking that this pid is still that
+ * process: same ppid, started no later than the record), and acks: acks[pid & 127] = {pid << 32 | (u32)(pos + 1),
+ * start_ticks}. Before its EXIT record (and before it execs or forks) a probe looks at its ack; without one (the
+ * collector was late, absent, or another pid took the entry) it reads /proc/self itself and writes a
+ * TETHER_REC_IDENTITY record (start_ticks in the slot header, exe in the body) ahead of the EXIT record, so the
+ * collector can attribute every record even when the process is gone. Fork children read their identity at once.
  */
 #ifndef TETHER_RING_H
 #define TETHER_RING_H
@@ -50,7 +62,7 @@
 #include <stdint.h>
 
 #define TETHER_RING_MAGIC 0x474E495248544554ULL /* "TETHRING" read as little-endian u64 */
-#define TETHER_RING_VERSION 1u
+#define TETHER_RING_VERSION 2u
 #define TETHER_RING_HEADER_SIZE 4096u
 #define TETHER_SLOT_HEADER_SIZE 48u
 
@@ -60,9 +72,14 @@
 #define TETHER_REC_OPEN 4
 #define TETHER_REC_CONNECT 5
 #define TETHER_REC_ACCEPT 6
+#define TETHER_REC_IDENTITY 7 /* start_ticks and exe of a process whose earlier records deferred them */
 
 #define TETHER_FLAG_TRUNCATED 0x1      /* a path or argv did not fit the slot and was cut */
 #define TETHER_FLAG_EXIT_CODE_UNKNOWN 0x2 /* exit seen by the destructor (return from main): no code */
+#define TETHER_FLAG_IDENTITY_DEFERRED 0x4 /* start_ticks (and an EXEC's exe) left to the collector */
+
+#define TETHER_ACKS 128u
+#define TETHER_ACKS_OFFSET 2048u
 
 /* protocol codes, same order as the Avro enum io.tether.schemas.event.Protocol */
 #define TETHER_PROTO_TCP 0
@@ -90,6 +107,13 @@ struct tether_ring_header {
     uint64_t dropped;
     uint8_t pad2[56];
     uint64_t read_cursor;
+    uint8_t pad3[TETHER_ACKS_OFFSET - 264];
+    struct tether_ack {
+        uint64_t tag;         /* pid << 32 | (uint32_t)(EXEC position + 1); the collector writes 0, the ticks, then
+                               * the tag (release each): a reader that sees its tag before and after reading the
+                               * ticks read the ticks of its own ack */
+        uint64_t start_ticks;
+    } acks[TETHER_ACKS];
 };
 
 struct tether_slot_header {
@@ -119,6 +143,12 @@ struct tether_fork_body {
     int32_t parent_pid;
     int32_t pad;
     uint64_t parent_start_ticks;
+};
+
+/* IDENTITY body: then exe bytes (the slot header holds start_ticks) */
+struct tether_identity_body {
+    uint32_t exe_len;
+    uint32_t pad;
 };
 
 /* EXIT body */
@@ -157,6 +187,9 @@ _Static_assert(sizeof(struct tether_slot_header) == TETHER_SLOT_HEADER_SIZE, "sl
 _Static_assert(__builtin_offsetof(struct tether_ring_header, write_cursor) == 128, "write_cursor at 128");
 _Static_assert(__builtin_offsetof(struct tether_ring_header, dropped) == 192, "dropped at 192");
 _Static_assert(__builtin_offsetof(struct tether_ring_header, read_cursor) == 256, "read_cursor at 256");
+_Static_assert(__builtin_offsetof(struct tether_ring_header, acks) == TETHER_ACKS_OFFSET, "acks at 2048");
+_Static_assert(sizeof(struct tether_ring_header) <= TETHER_RING_HEADER_SIZE, "header fits its page");
+_Static_assert(sizeof(struct tether_identity_body) == 8, "identity body");
 _Static_assert(sizeof(struct tether_exec_body) == 20, "exec body");
 _Static_assert(sizeof(struct tether_fork_body) == 16, "fork body");
 _Static_assert(sizeof(struct tether_exit_body) == 8, "exit body");

@@ -299,6 +299,26 @@ static int behave(const char *dir) {
     return 3;
 }
 
+/* opens FILE (TIMES times, default once), says "ready" and waits for stdin to close: a process that lives as long
+ * as the test wants */
+static int wait_for_stdin(const char *path, int times) {
+    for (int i = 1; i < times; i++) {
+        const int extra = open(path, O_RDONLY);
+        if (extra >= 0) {
+            close(extra);
+        }
+    }
+    const int fd = open(path, O_RDONLY);
+    printf("ready fd=%d\n", fd >= 0);
+    char c;
+    while (read(0, &c, 1) > 0) {
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 3 && strcmp(argv[1], "opens") == 0) {
@@ -322,9 +342,12 @@ int main(int argc, char **argv) {
     if (argc >= 6 && strcmp(argv[1], "hammer") == 0) {
         return hammer(atoi(argv[2]), atoi(argv[3]), atol(argv[4]), argv[5]);
     }
+    if (argc >= 3 && strcmp(argv[1], "wait") == 0) {
+        return wait_for_stdin(argv[2], argc >= 4 ? atoi(argv[3]) : 1);
+    }
     if (argc >= 3 && strcmp(argv[1], "behave") == 0) {
         return behave(argv[2]);
     }
-    fprintf(stderr, "usage: probe_exercise opens|net4|net6|unix|family|exec-target|hammer|behave ...\n");
+    fprintf(stderr, "usage: probe_exercise opens|net4|net6|unix|family|exec-target|hammer|wait|behave ...\n");
     return 2;
 }

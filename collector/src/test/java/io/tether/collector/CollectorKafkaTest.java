@@ -16,8 +16,9 @@ import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.identity.ProcessKey;
 import io.tether.testkit.KafkaBrokerExtension;
-import io.tether.testkit.netns.NetnsHost;
-import io.tether.testkit.netns.NetnsHosts;
+import io.tether.netns.NetnsHost;
+import io.tether.netns.NetnsHosts;
+import io.tether.testkit.netns.TestHosts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,7 +66,7 @@ class CollectorKafkaTest {
 
     @Test
     void connectFromH2AndAcceptOnH1CarryTheSameFourTupleAndTheirProcesses() throws Exception {
-        try (NetnsHosts hosts = NetnsHosts.create(2)) {
+        try (NetnsHosts hosts = TestHosts.create(2)) {
             final NetnsHost h1 = hosts.host(1);
             final NetnsHost h2 = hosts.host(2);
             h2.requireRouteInside(h1.address());

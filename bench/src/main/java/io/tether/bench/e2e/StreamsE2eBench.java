@@ -109,12 +109,14 @@ public final class StreamsE2eBench {
         summary.add(String.format(Locale.ROOT, "  bare consumer, raw bytes   : %,10.0f events/s", raw));
         summary.add(String.format(Locale.ROOT, "  bare consumer, Avro        : %,10.0f events/s", avro));
         summary.add(app.line("  streams app (from RUNNING)", raw, avro));
+        summary.add(app.cpuLine("  streams app CPU           ", bareCpuMicros.get("Avro")));
         summary.add(String.format(Locale.ROOT, "  streams app incl. start-up : %,10.0f events/s (start-up %.1f s)",
             app.rateWithStartup(), app.startupSeconds()));
 
         final Drain replay = drain("replay", "e2e-replay", "replay.", inputs, total);
         summary.add("replay (fresh application.id re-reading the same history from offset 0):");
         summary.add(replay.line("  fresh app (from RUNNING)  ", raw, avro));
+        summary.add(replay.cpuLine("  fresh app CPU             ", bareCpuMicros.get("Avro")));
 
         if (args.tetherReplay) {
             tetherReplay(total, raw, avro);
@@ -237,6 +239,7 @@ public final class StreamsE2eBench {
             long count = 0;
             long checksum = 0;
             final long start = System.nanoTime();
+            final long cpuStart = THREADS.getCurrentThreadCpuTime();
             while (count < total) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("baseline did not finish within " + args.phaseTimeoutSeconds + " s");
@@ -247,7 +250,10 @@ public final class StreamsE2eBench {
                 }
             }
             final double rate = count / ((System.nanoTime() - start) / 1e9);
-            log("  %s: %,.0f records/s (checksum %d), load %s", what, rate, checksum, load());
+            final double cpuMicros = (THREADS.getCurrentThreadCpuTime() - cpuStart) / 1e3 / count;
+            log("  %s: %,.0f records/s, %.2f us CPU per record (checksum %d), load %s", what, rate, cpuMicros,
+                checksum, load());
+            bareCpuMicros.put(what, cpuMicros);
             return rate;
         }
     }
@@ -256,7 +262,12 @@ public final class StreamsE2eBench {
 
     /** A drained run: when it was started, became RUNNING, and settled. */
     private record Drain(long records, long startNanos, long runningNanos, long settledNanos, String load,
-                         boolean timedOut) {
+                         boolean timedOut, long cpuNanos) {
+        /** CPU time of the app's own threads (stream threads, their clients' network threads) per event. */
+        double cpuMicrosPerEvent() {
+            return cpuNanos / 1e3 / records;
+        }
+
         double rate() {
             return records / ((settledNanos - runningNanos) / 1e9);
         }
@@ -274,6 +285,27 @@ public final class StreamsE2eBench {
                     + "consumer%s (load %s)", label, rate(), (settledNanos - runningNanos) / 1e9, rate() / raw,
                 rate() / avro, timedOut ? " [TIMED OUT: not settled, rate is a lower bound]" : "", load);
         }
+
+        String cpuLine(final String label, final double bareAvroCpuMicros) {
+            return String.format(Locale.ROOT, "%s: %8.1f us CPU per event (app threads) vs %.2f us for the bare Avro "
+                + "consumer = %.1f x", label, cpuMicrosPerEvent(), bareAvroCpuMicros,
+                cpuMicrosPerEvent() / bareAvroCpuMicros);
+        }
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    private final Map<String, Double> bareCpuMicros = new HashMap<>();
+
+    /** CPU time used so far by the live threads of an application (their names carry its id). */
+    private static long appCpuNanos(final String applicationId) {
+        long total = 0;
+        for (final java.lang.management.ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains(applicationId)) {
+                total += Math.max(0, THREADS.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return total;
     }
 
     private Drain drain(final String phase, final String applicationId, final String outputPrefix,
@@ -283,9 +315,10 @@ public final class StreamsE2eBench {
         final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null);
         final long start = System.nanoTime();
         final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), applicationId, options,
-            stateRoot.resolve(applicationId), args.threads, null, Duration.ofSeconds(120));
+            stateRoot.resolve(applicationId), args.threads, args.commitMs, Duration.ofSeconds(120));
         try {
             final long running = System.nanoTime();
+            final long cpuAtRunning = appCpuNanos(applicationId);
             log("  RUNNING after %.1f s", (running - start) / 1e9);
             final Set<String> inputTopics = new HashSet<>();
             inputs.forEach(tp -> inputTopics.add(tp.topic()));
@@ -340,7 +373,8 @@ public final class StreamsE2eBench {
                     }
                     // the last moment anything moved: input read, internal topics consumed, output written
                     final long end = Math.max(inputDrainedAt, Math.max(lastOutputChange, lastInternalChange));
-                    final Drain d = new Drain(total, start, running, end, loadAtEnd, false);
+                    final Drain d = new Drain(total, start, running, end, loadAtEnd, false,
+                        appCpuNanos(applicationId) - cpuAtRunning);
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
                         total, (end - running) / 1e9, d.rate(), s.outputEnd());
                     sanityCheck(app);
@@ -349,7 +383,8 @@ public final class StreamsE2eBench {
                 if (now > deadline) {
                     log("  TIMEOUT after %d s: %,d of %,d input consumed", args.phaseTimeoutSeconds, s.consumedInput(),
                         total);
-                    return new Drain(s.consumedInput(), start, running, now, load(), true);
+                    return new Drain(s.consumedInput(), start, running, now, load(), true,
+                        appCpuNanos(applicationId) - cpuAtRunning);
                 }
                 Thread.sleep(200);
             }
@@ -483,7 +518,7 @@ public final class StreamsE2eBench {
     /** Command-line options. */
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
-                        List<String> latencyRuns, boolean tetherReplay) {
+                        List<String> latencyRuns, boolean tetherReplay, Integer commitMs) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -502,9 +537,10 @@ public final class StreamsE2eBench {
                 Integer.parseInt(m.getOrDefault("latency-seconds", "20")),
                 m.getOrDefault("latency-runs", "0:100,30:100").isBlank() ? List.of()
                     : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")),
-                Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")));
+                Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")),
+                m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null);
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
-                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay"));
+                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }

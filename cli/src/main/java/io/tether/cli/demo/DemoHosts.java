@@ -1,11 +1,11 @@
 package io.tether.cli.demo;
 
-import io.tether.testkit.netns.NetnsHost;
-import io.tether.testkit.netns.NetnsHosts;
+import io.tether.netns.NamespacesUnavailableException;
+import io.tether.netns.NetnsHost;
+import io.tether.netns.NetnsHosts;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The demo's hosts: one network namespace each (the shared {@link NetnsHosts} helper: a bridge without an address in
@@ -39,7 +39,7 @@ final class DemoHosts implements AutoCloseable {
                 out.println("tether demo: " + hostIds.size() + " hosts as network namespaces "
                         + created.hosts() + " on bridge " + created.bridge() + " (no address in the root namespace)");
                 return new DemoHosts(created, hosts);
-            } catch (final TestAbortedException e) {
+            } catch (final NamespacesUnavailableException e) {
                 out.println("tether demo: network namespaces are not permitted here (" + e.getMessage()
                         + "); running the single-host version: every program on this machine, talking over loopback");
             }

@@ -1,14 +1,21 @@
 package io.tether.collector.probe;
 
+import io.tether.collector.probe.internals.ProcessIdentities;
+import io.tether.collector.probe.internals.ProcessIdentity;
 import io.tether.collector.probe.internals.RecordDecoder;
 import io.tether.collector.probe.internals.RingFile;
+import io.tether.collector.probe.internals.RingLayout;
 import io.tether.collector.publish.EventSink;
+import io.tether.schemas.event.ExitEvent;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -33,11 +40,15 @@ public final class ProbeChannel implements AutoCloseable {
     private static final long MIN_IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final int BATCH = 4096;
+    // how often a caught-up reader retries the processes whose records wait for their identity
+    private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final RingFile ring;
     private final RecordDecoder decoder;
+    private final ProcessIdentities identities;
     private final ProbeChannelConfig config;
     private final byte[] slot;
+    private final ByteBuffer slotView;
     private final AtomicLong recordsRead = new AtomicLong();
     private final AtomicLong truncated = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
@@ -47,14 +58,18 @@ public final class ProbeChannel implements AutoCloseable {
     private long readPos;
     private long stalledSince = -1;
     private long reservedSeenAt = -1;
+    private long lastSweep = System.nanoTime();
     private volatile boolean running;
     private Thread reader;
 
-    private ProbeChannel(final RingFile ring, final RecordDecoder decoder, final ProbeChannelConfig config) {
+    private ProbeChannel(final RingFile ring, final String hostId, final ProcessStartTime startTime,
+                         final ProbeChannelConfig config) {
         this.ring = ring;
-        this.decoder = decoder;
+        this.decoder = new RecordDecoder(hostId, startTime);
+        this.identities = new ProcessIdentities(ring, startTime, Path.of("/proc"));
         this.config = config;
         this.slot = new byte[ring.slotSize()];
+        this.slotView = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
         this.readPos = ring.readCursor();
     }
 
@@ -77,7 +92,7 @@ public final class ProbeChannel implements AutoCloseable {
             LOG.info("probe channel {} resumed at record {} ({} written, {} dropped by probes so far)",
                     ring.path(), ring.readCursor(), ring.writeCursor(), ring.dropped());
         }
-        return new ProbeChannel(ring, new RecordDecoder(hostId, ProcessStartTime.ofThisBoot()), config);
+        return new ProbeChannel(ring, hostId, ProcessStartTime.ofThisBoot(), config);
     }
 
     /** The ring file: what {@value #ENV_CHANNEL} must name for probes to write here. */
@@ -125,9 +140,10 @@ public final class ProbeChannel implements AutoCloseable {
                 final long commit = ring.commitAcquire(readPos);
                 if (commit == readPos + 1) {
                     final int used = ring.copySlot(readPos, slot);
+                    final long pos = readPos;
                     ring.release(readPos);
                     advance();
-                    deliver(sink, used);
+                    deliver(sink, used, pos);
                 } else if (commit == readPos + ring.slotCount()) {
                     advance(); // consumed before a restart that came before the cursor was stored
                 } else if (commit == readPos && abandonedWriter()) {
@@ -143,7 +159,29 @@ public final class ProbeChannel implements AutoCloseable {
                 }
                 consumed++;
             }
+            if (consumed < max) {
+                sweep(sink);
+            }
             return consumed;
+        }
+    }
+
+    /** Caught up: now and then retry the processes whose records wait for their identity (see ProcessIdentities). */
+    private void sweep(final EventSink sink) {
+        if (identities.held() == 0 || System.nanoTime() - lastSweep < SWEEP_NANOS) {
+            return;
+        }
+        lastSweep = System.nanoTime();
+        final long before = identities.unresolved();
+        for (final ProcessIdentities.Released r : identities.sweep(readPos)) {
+            for (final byte[] record : r.records()) {
+                emit(sink, record, record.length, r.identity());
+            }
+        }
+        final long dropped = identities.unresolved() - before;
+        if (dropped > 0) {
+            LOG.warn("probe channel {}: dropped {} records of processes that ended (killed?) before their identity"
+                    + " was known ({} so far)", ring.path(), dropped, identities.unresolved());
         }
     }
 
@@ -180,18 +218,60 @@ public final class ProbeChannel implements AutoCloseable {
         return now - reservedSeenAt > timeout;
     }
 
-    private void deliver(final EventSink sink, final int used) {
+    /**
+     * One record read from the ring: an IDENTITY record releases the records held for its process; a record whose
+     * identity the probe deferred gets it from the collector (ProcessIdentities) or waits for it; the rest is decoded
+     * as it is.
+     */
+    private void deliver(final EventSink sink, final int used, final long pos) {
+        if (used < RingLayout.SLOT_HEADER_SIZE) {
+            malformed.incrementAndGet();
+            LOG.warn("probe channel {}: skipped a slot shorter than its header", ring.path());
+            return;
+        }
+        final int type = slotView.getShort(RingLayout.SLOT_TYPE) & 0xffff;
+        if (type == RingLayout.REC_IDENTITY) {
+            final ProcessIdentity id;
+            try {
+                id = RecordDecoder.identity(slot, used);
+            } catch (final RuntimeException e) {
+                malformed.incrementAndGet();
+                LOG.warn("probe channel {}: skipped a malformed identity record: {}", ring.path(), e.toString());
+                return;
+            }
+            for (final byte[] record : identities.learn(RecordDecoder.pid(slot), id)) {
+                emit(sink, record, record.length, id);
+            }
+            return;
+        }
+        if ((slotView.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_IDENTITY_DEFERRED) != 0) {
+            final ProcessIdentity id = identities.resolve(type, slotView.getInt(RingLayout.SLOT_PID),
+                    slotView.getInt(RingLayout.SLOT_PPID), slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
+            if (id == null) {
+                identities.hold(Arrays.copyOf(slot, used));
+                return;
+            }
+            emit(sink, slot, used, id);
+            return;
+        }
+        emit(sink, slot, used, null);
+    }
+
+    private void emit(final EventSink sink, final byte[] record, final int used, final ProcessIdentity identity) {
         final SpecificRecord event;
         try {
-            event = decoder.decode(slot, used);
+            event = decoder.decode(record, used, identity);
         } catch (final RuntimeException e) {
             // MalformedRecordException, or a value the schemas refuse: either way the slot cannot become an event
             malformed.incrementAndGet();
             LOG.warn("probe channel {}: skipped a malformed record: {}", ring.path(), e.toString());
             return;
         }
-        if (RecordDecoder.truncated(slot)) {
+        if (RecordDecoder.truncated(record)) {
             truncated.incrementAndGet();
+        }
+        if (event instanceof ExitEvent exit) {
+            identities.exited(exit.getHeader().getPid());
         }
         recordsRead.incrementAndGet();
         try {
@@ -203,8 +283,9 @@ public final class ProbeChannel implements AutoCloseable {
     }
 
     public ProbeCounters counters() {
-        return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(), abandoned.get(),
-                sinkFailures.get());
+        return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(),
+                abandoned.get(), sinkFailures.get(), identities.fromCollector(), identities.fromProbe(),
+                identities.held(), identities.unresolved());
     }
 
     /**
@@ -224,6 +305,13 @@ public final class ProbeChannel implements AutoCloseable {
                 t.join();
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (readLock) {
+            final int dropped = identities.dropAll();
+            if (dropped > 0) {
+                LOG.warn("probe channel {}: closed with {} records whose process identity was still unknown; they are"
+                        + " dropped (counted as unresolved)", ring.path(), dropped);
             }
         }
         try {

@@ -39,6 +39,17 @@ record ProbedRun(long pid, int exitCode, String stdout) {
         return new ProbedRun(p.pid(), p.exitValue(), out);
     }
 
+    /** Starts the probed program without waiting for it (its stdin is a pipe the caller closes to end "wait"). */
+    static Process start(final ProbeChannel channel, final String... args) throws IOException {
+        final List<String> command = new ArrayList<>();
+        command.add(EXERCISE.toString());
+        command.addAll(List.of(args));
+        final ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("LD_PRELOAD", ProbeLibrary.require().toString());
+        pb.environment().put(ProbeChannel.ENV_CHANNEL, channel.path().toString());
+        return pb.start();
+    }
+
     static ProbedRun probed(final ProbeChannel channel, final String... args) throws IOException,
             InterruptedException {
         return run(ProbeLibrary.require(), channel.path().toString(), args);

@@ -5,8 +5,9 @@ import io.tether.collector.support.Programs;
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.ConnectEvent;
 import io.tether.schemas.event.ExecEvent;
-import io.tether.testkit.netns.NetnsHost;
-import io.tether.testkit.netns.NetnsHosts;
+import io.tether.netns.NetnsHost;
+import io.tether.netns.NetnsHosts;
+import io.tether.testkit.netns.TestHosts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +30,7 @@ class NamespaceScanTest {
 
     @Test
     void eachNamespaceScannerSeesItsOwnSideOfACrossHostConnection() throws Exception {
-        try (NetnsHosts hosts = NetnsHosts.create(2)) {
+        try (NetnsHosts hosts = TestHosts.create(2)) {
             final NetnsHost h1 = hosts.host(1);
             final NetnsHost h2 = hosts.host(2);
             h2.requireRouteInside(h1.address());

@@ -70,6 +70,7 @@ public final class TetherConfig extends AbstractConfig {
     public static final String JOIN_WINDOW_MS_CONFIG = "join.window.ms";
     public static final String JOIN_GRACE_MS_CONFIG = "join.grace.ms";
     public static final String PID_TABLE_GRACE_MS_CONFIG = "pid.table.grace.ms";
+    public static final String EVIDENCE_REFRESH_MS_CONFIG = "evidence.refresh.ms";
     public static final String EXEC_TOPIC_CONFIG = "exec.topic";
     public static final String FORK_TOPIC_CONFIG = "fork.topic";
     public static final String EXIT_TOPIC_CONFIG = "exit.topic";
@@ -108,6 +109,9 @@ public final class TetherConfig extends AbstractConfig {
             "How late a connect or accept may arrive and still pair; an unpaired side becomes EXTERNAL after it.")
         .define(PID_TABLE_GRACE_MS_CONFIG, Type.LONG, 30_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
             "How late an exec may arrive and still attribute the events of its process.")
+        .define(EVIDENCE_REFRESH_MS_CONFIG, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+            "How often (event time) repeated file evidence of one AP is passed on to the coupling graph; new "
+                + "evidence always goes at once. Keep it below pid.table.grace.ms + join.window.ms + join.grace.ms.")
         .define(EXEC_TOPIC_CONFIG, Type.STRING, Topics.EXEC, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of exec events.")
         .define(FORK_TOPIC_CONFIG, Type.STRING, Topics.FORK, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of fork events.")
         .define(EXIT_TOPIC_CONFIG, Type.STRING, Topics.EXIT, new ConfigDef.NonEmptyString(), Importance.LOW, "Input topic of exit events.")
@@ -291,6 +295,7 @@ public final class TetherConfig extends AbstractConfig {
             .joinWindow(Duration.ofMillis(getLong(JOIN_WINDOW_MS_CONFIG)))
             .joinGrace(Duration.ofMillis(getLong(JOIN_GRACE_MS_CONFIG)))
             .pidTableGrace(Duration.ofMillis(getLong(PID_TABLE_GRACE_MS_CONFIG)))
+            .evidenceRefresh(Duration.ofMillis(getLong(EVIDENCE_REFRESH_MS_CONFIG)))
             .build();
     }
 

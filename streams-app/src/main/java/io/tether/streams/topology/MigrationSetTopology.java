@@ -2,30 +2,28 @@ package io.tether.streams.topology;
 
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.ConnectEvent;
-import io.tether.schemas.event.EventHeader;
 import io.tether.schemas.event.ExecEvent;
 import io.tether.schemas.event.ExitEvent;
 import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroSerde;
-import io.tether.streams.topology.internals.Attribution;
+import io.tether.schemas.topic.EventType;
 import io.tether.streams.topology.internals.CouplingGraphProcessor;
-import io.tether.streams.topology.internals.EagerAttributionProcessor;
+import io.tether.streams.topology.internals.FileEvidenceCoalescer;
 import io.tether.streams.topology.internals.GraphEvent;
 import io.tether.streams.topology.internals.GraphOutput;
-import io.tether.streams.topology.internals.LifecycleEvent;
-import io.tether.streams.topology.internals.ProcessLifecycleProcessor;
+import io.tether.streams.topology.internals.HostEvent;
+import io.tether.streams.topology.internals.HostEventSerde;
+import io.tether.streams.topology.internals.HostOutput;
+import io.tether.streams.topology.internals.HostProcessesProcessor;
 import io.tether.streams.topology.internals.ProcessVersion;
 import io.tether.streams.topology.internals.SocketEvent;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -37,7 +35,11 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -45,13 +47,13 @@ import org.apache.kafka.streams.state.Stores;
  * The Tether topology (DESIGN.md §1–3): from exec/fork/exit/open/connect/accept events to the migration sets.
  *
  * <pre>
- * exec ┐                                           ┌─> process-table (versioned, hostId|pid → program)
- * fork ┼─> by host ─> process-lifecycle ─> versions ┤
- * exit ┘                                           └─> PROCESS evidence ─────────────────────────────┐
- * open ──────> attribution (eager lookup, pending) ─> FILE evidence ──────────────────────────────────┤
- * connect ───> attribution ─> by connection ┐                                                       ├─> graph
- * accept ────> attribution ─> by connection ┴─> outer join (window + grace) ─> CONNECTION / EXTERNAL ┘    │
- *   tether.migration-sets + migration-sets, migration-sets-history  <─ sets ─┬────────────────────────────┘
+ * exec, fork, exit, open, connect, accept
+ *   ─> by host (host-events) ─> host-processes: PID table (process-table, versioned) + attribution
+ *        ├─> PROCESS / FILE evidence ──────────────────────────────────────────────────────────────┐
+ *        ├─> connect side ─> by connection ┐                                                        ├─> graph
+ *        ├─> accept side ──> by connection ┴─> outer join (window + grace) ─> CONNECTION / EXTERNAL ┘    │
+ *        └─> given up unattributed ─> tether.dlq                                                          │
+ *   tether.migration-sets + migration-sets, migration-sets-history  <─ sets ─┬──────────────────────────┘
  *   tether.ap-index + ap-index, ap-index-history                     <─ index┘
  * </pre>
  *
@@ -64,9 +66,6 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Every operator, store and internal topic is named, so internal topic names stay stable across releases.
  */
 public final class MigrationSetTopology {
-    /** connect() errno meaning "in progress": a non-blocking connect that may still succeed. */
-    private static final int EINPROGRESS = 115;
-
     private MigrationSetTopology() {
     }
 
@@ -87,54 +86,50 @@ public final class MigrationSetTopology {
         final KStream<String, AcceptEvent> accept = builder.stream(options.acceptTopic(),
             Consumed.with(keys, avro(AcceptEvent.class, options)).withName("accept-source"));
 
-        // 1. processes: one host's life cycle in one task, so that a fork finds its parent
-        final KStream<String, ProcessVersion> versions = exec
-            .mapValues(LifecycleEvent::of, Named.as("exec-lifecycle"))
-            .merge(fork.mapValues(LifecycleEvent::of, Named.as("fork-lifecycle")), Named.as("merge-exec-fork"))
-            .merge(exit.mapValues(LifecycleEvent::of, Named.as("exit-lifecycle")), Named.as("merge-exit"))
-            .filter((k, v) -> v != null, Named.as("lifecycle-present"))
-            .selectKey((k, v) -> v.hostId(), Named.as("lifecycle-by-host-key"))
-            .repartition(Repartitioned.<String, LifecycleEvent>as("lifecycle-by-host")
-                .withKeySerde(keys).withValueSerde(LifecycleEvent.SERDE))
-            .process(lifecycleProcessor(options), Named.as("process-lifecycle"));
+        // 1. processes and attribution: every event goes to the task that owns its host, where the PID table is
+        //    built from exec/fork/exit and open/connect/accept are attributed against it (HostProcessesProcessor)
+        final HostEventSerde hostEvents = new HostEventSerde(Map.of(EventType.EXEC, options.execTopic(),
+            EventType.FORK, options.forkTopic(), EventType.EXIT, options.exitTopic(), EventType.OPEN,
+            options.openTopic(), EventType.CONNECT, options.connectTopic(), EventType.ACCEPT,
+            options.acceptTopic()), options.serdeConfig());
+        final KStream<String, HostOutput> attributed = hostEvents(exec, EventType.EXEC)
+            .merge(hostEvents(fork, EventType.FORK), Named.as("merge-fork"))
+            .merge(hostEvents(exit, EventType.EXIT), Named.as("merge-exit"))
+            .merge(hostEvents(open, EventType.OPEN), Named.as("merge-open"))
+            .merge(hostEvents(connect, EventType.CONNECT), Named.as("merge-connect"))
+            .merge(hostEvents(accept, EventType.ACCEPT), Named.as("merge-accept"))
+            .filter((k, v) -> HostProcessesProcessor.relevant(v), Named.as("host-event-relevant"))
+            .selectKey((k, v) -> v.hostId(), Named.as("host-events-by-host-key"))
+            .repartition(Repartitioned.<String, HostEvent>as("host-events")
+                .withKeySerde(keys).withValueSerde(hostEvents))
+            .process(hostProcessor(options, hostEvents), Named.as("host-processes"));
 
-        // the table the attribution processors look up (they are co-partitioned with it: same hostId|pid key)
-        versions
-            .repartition(Repartitioned.<String, ProcessVersion>as("process-versions")
-                .withKeySerde(keys).withValueSerde(ProcessVersion.SERDE))
-            .toTable(Named.as("process-table"),
-                Materialized.<String, ProcessVersion>as(Stores.persistentVersionedKeyValueStore(
-                        StoreNames.PROCESS_TABLE, options.processHistory()))
-                    .withKeySerde(keys).withValueSerde(ProcessVersion.SERDE));
+        // what could not be attributed within the grace goes to the DLQ as its input topic had it (Avro under the
+        // input topic's subject), like the records Kafka Streams' own DLQ handler writes
+        attributed.filter((k, v) -> v.givenUp() != null, Named.as("unattributed"))
+            .mapValues(v -> hostEvents.eventBytes(v.givenUp()), Named.as("unattributed-event"))
+            .to(options.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("unattributed-dlq"));
 
-        final KStream<String, GraphEvent> processEvidence = versions
-            .filter((k, v) -> v != null, Named.as("process-started"))
-            .map((k, v) -> KeyValue.pair(k, GraphEvent.process(hostOf(k), v.program(), pidOf(k), v.sourceMask(),
-                v.timeMicros())), Named.as("process-evidence"));
-
-        // 2. files: attribute each open at its event time, at once if its process is known
-        final KStream<String, GraphEvent> fileEvidence = attributedOnly("open", attribution("open",
-            options.openTopic(), open.filter((k, v) -> v != null && v.getSucceeded(), Named.as("open-succeeded")),
-            OpenEvent::getHeader, MigrationSetTopology::attributedOpen, avro(OpenEvent.class, options), options));
+        // 2. processes and files: evidence for the graph, repeated opens coalesced first (FileEvidenceCoalescer)
+        final KStream<String, GraphEvent> hostEvidence = attributed
+            .filter((k, v) -> v.evidence() != null, Named.as("host-evidence"))
+            .mapValues(HostOutput::evidence, Named.as("host-evidence-value"))
+            .process(fileEvidenceCoalescer(options), Named.as("file-evidence-coalescer"));
 
         // 3. connections: both sides keyed by the connection, paired within the join window. A side given up
         //    unattributed still enters the join (see SocketEvent), so that it advances the join's stream time
-        final KStream<String, SocketEvent> clients = attribution("connect", options.connectTopic(), connect
-            .filter((k, v) -> v != null && (v.getError() == 0 || v.getError() == EINPROGRESS),
-                Named.as("connect-succeeded")),
-            ConnectEvent::getHeader, SocketEvent::of, avro(ConnectEvent.class, options), options)
-            .mapValues(a -> a.isAttributed() ? a.attributed() : SocketEvent.of(a.unattributed(), null),
-                Named.as("connect-sides"))
-            .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("connect-addressed"))
+        final Map<String, KStream<String, SocketEvent>> sides = attributed
+            .filter((k, v) -> v.side() != null, Named.as("socket-sides"))
+            .mapValues(HostOutput::side, Named.as("socket-side-value"))
+            .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("socket-addressed"))
+            .split(Named.as("socket-"))
+            .branch((k, v) -> v.client(), Branched.as("clients"))
+            .defaultBranch(Branched.as("servers"));
+        final KStream<String, SocketEvent> clients = sides.get("socket-clients")
             .selectKey((k, v) -> v.connectionKey(), Named.as("connect-by-connection-key"))
             .repartition(Repartitioned.<String, SocketEvent>as("connect-by-connection")
                 .withKeySerde(keys).withValueSerde(SocketEvent.SERDE));
-        final KStream<String, SocketEvent> servers = attribution("accept", options.acceptTopic(), accept
-            .filter((k, v) -> v != null, Named.as("accept-present")),
-            AcceptEvent::getHeader, SocketEvent::of, avro(AcceptEvent.class, options), options)
-            .mapValues(a -> a.isAttributed() ? a.attributed() : SocketEvent.of(a.unattributed(), null),
-                Named.as("accept-sides"))
-            .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("accept-addressed"))
+        final KStream<String, SocketEvent> servers = sides.get("socket-servers")
             .selectKey((k, v) -> v.connectionKey(), Named.as("accept-by-connection-key"))
             .repartition(Repartitioned.<String, SocketEvent>as("accept-by-connection")
                 .withKeySerde(keys).withValueSerde(SocketEvent.SERDE));
@@ -147,8 +142,7 @@ public final class MigrationSetTopology {
             .filter((k, v) -> v != null, Named.as("connection-evidence"));
 
         // 4. the coupling graph: one task sees all evidence (see the class comment for the limit)
-        final KStream<String, GraphOutput> outputs = processEvidence
-            .merge(fileEvidence, Named.as("merge-file-evidence"))
+        final KStream<String, GraphOutput> outputs = hostEvidence
             .merge(connectionEvidence, Named.as("merge-connection-evidence"))
             .repartition(Repartitioned.<String, GraphEvent>as("graph-evidence")
                 .withKeySerde(keys).withValueSerde(GraphEvent.SERDE).withNumberOfPartitions(1))
@@ -190,55 +184,6 @@ public final class MigrationSetTopology {
         return builder.build();
     }
 
-    /** File evidence of an open; {@code process} is the event's own process instance (start time checked). */
-    private static GraphEvent attributedOpen(final OpenEvent e, final ProcessVersion process) {
-        return GraphEvent.file(e.getHeader().getHostId(), process.program(), e.getHeader().getPid(),
-            1 << e.getHeader().getSource().ordinal(), e.getHeader().getTimeMicros(), e.getPath(),
-            e.getMode() == io.tether.schemas.event.AccessMode.WRITE, Math.max(1, e.getCount()));
-    }
-
-    /**
-     * Attributes the events of one type with an {@link EagerAttributionProcessor} (named {@code <type>-attribution},
-     * store {@code <type>-attribution-pending}). Events given up after the grace go to the DLQ topic with the reason
-     * in a header; the returned stream has both outcomes.
-     */
-    private static <E extends SpecificRecord, R> KStream<String, Attribution<E, R>> attribution(final String type,
-            final String inputTopic, final KStream<String, E> events, final Function<E, EventHeader> header,
-            final BiFunction<E, ProcessVersion, R> attribute, final Serde<E> eventSerde,
-            final TopologyOptions options) {
-        final Duration grace = options.pidTableGrace();
-        final Duration retry = options.attributionRetryInterval();
-        final ProcessorSupplier<String, E, String, Attribution<E, R>> supplier = new ProcessorSupplier<>() {
-            @Override
-            public EagerAttributionProcessor<E, R> get() {
-                return new EagerAttributionProcessor<>(type, header, attribute, grace, retry);
-            }
-
-            @Override
-            public java.util.Set<StoreBuilder<?>> stores() {
-                return java.util.Set.of(Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(EagerAttributionProcessor.pendingStoreName(type)),
-                    Serdes.String(), eventSerde).withCachingDisabled());
-            }
-        };
-        final KStream<String, Attribution<E, R>> outcomes = events.process(supplier,
-            Named.as(type + "-attribution"), StoreNames.PROCESS_TABLE);
-        // the DLQ carries the event as its input topic had it (Avro under the input topic's subject), like the
-        // records Kafka Streams' own DLQ handler writes: one DLQ subject cannot hold several event schemas
-        outcomes.filterNot((k, v) -> v.isAttributed(), Named.as(type + "-unattributed"))
-            .mapValues(v -> eventSerde.serializer().serialize(inputTopic, v.unattributed()),
-                Named.as(type + "-unattributed-event"))
-            .to(options.dlqTopic(), Produced.with(Serdes.String(), Serdes.ByteArray())
-                .withName(type + "-unattributed-dlq"));
-        return outcomes;
-    }
-
-    private static <E, R> KStream<String, R> attributedOnly(final String type,
-            final KStream<String, Attribution<E, R>> outcomes) {
-        return outcomes.filter((k, v) -> v.isAttributed(), Named.as(type + "-attributed"))
-            .mapValues(Attribution::attributed, Named.as(type + "-attributed-value"));
-    }
-
     /** Joins the two sides of a connection; one side alone (after the window) is an EXTERNAL endpoint. */
     private static GraphEvent pair(final SocketEvent client, final SocketEvent server) {
         final boolean c = client != null && client.attributed();
@@ -255,37 +200,73 @@ public final class MigrationSetTopology {
         return null;
     }
 
-    private static String hostOf(final String processKey) {
-        return io.tether.schemas.identity.ProcessKey.hostId(processKey);
-    }
-
-    private static int pidOf(final String processKey) {
-        return io.tether.schemas.identity.ProcessKey.pid(processKey);
-    }
-
     private static <T extends SpecificRecord> Serde<T> avro(final Class<T> type, final TopologyOptions options) {
         final AvroSerde<T> serde = new AvroSerde<>(type);
         serde.configure(options.serdeConfig(), false);
         return serde;
     }
 
-    private static ProcessorSupplier<String, LifecycleEvent, String, ProcessVersion> lifecycleProcessor(
-            final TopologyOptions options) {
+    /** The events of one input topic as {@link HostEvent}s, each noting the input partition it came from. */
+    private static <E extends SpecificRecord> KStream<String, HostEvent> hostEvents(final KStream<String, E> events,
+                                                                               final EventType type) {
+        final String name = type.name().toLowerCase(java.util.Locale.ROOT);
+        return events.filter((k, v) -> v != null, Named.as(name + "-present"))
+            .processValues(() -> new FixedKeyProcessor<String, E, HostEvent>() {
+                private FixedKeyProcessorContext<String, HostEvent> context;
+
+                @Override
+                public void init(final FixedKeyProcessorContext<String, HostEvent> context) {
+                    this.context = context;
+                }
+
+                @Override
+                public void process(final FixedKeyRecord<String, E> record) {
+                    final int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
+                    context.forward(record.withValue(new HostEvent(type, record.value(), partition)));
+                }
+            }, Named.as(name + "-host-event"));
+    }
+
+    private static ProcessorSupplier<String, HostEvent, String, HostOutput> hostProcessor(
+            final TopologyOptions options, final HostEventSerde hostEvents) {
+        final Duration grace = options.pidTableGrace();
+        final Duration sweep = options.attributionRetryInterval();
         final Duration history = options.processHistory();
         return new ProcessorSupplier<>() {
             @Override
-            public ProcessLifecycleProcessor get() {
-                return new ProcessLifecycleProcessor(history);
+            public HostProcessesProcessor get() {
+                return new HostProcessesProcessor(grace, sweep, history);
             }
 
             @Override
             public java.util.Set<StoreBuilder<?>> stores() {
                 return java.util.Set.of(
                     Stores.versionedKeyValueStoreBuilder(
-                        Stores.persistentVersionedKeyValueStore(StoreNames.PROCESS_PROGRAMS, history),
+                        Stores.persistentVersionedKeyValueStore(StoreNames.PROCESS_TABLE, history),
                         Serdes.String(), ProcessVersion.SERDE),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PENDING_FORKS),
-                        Serdes.String(), Serdes.String()));
+                        Serdes.String(), Serdes.String()),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PENDING_EVENTS),
+                        Serdes.String(), hostEvents).withCachingDisabled());
+            }
+        };
+    }
+
+    private static ProcessorSupplier<String, GraphEvent, String, GraphEvent> fileEvidenceCoalescer(
+            final TopologyOptions options) {
+        final Duration refresh = options.evidenceRefresh();
+        final Duration retention = options.evidenceWindow().plus(options.evidenceLateness());
+        return new ProcessorSupplier<>() {
+            @Override
+            public FileEvidenceCoalescer get() {
+                return new FileEvidenceCoalescer(StoreNames.FILE_EVIDENCE_COALESCED, refresh, retention);
+            }
+
+            @Override
+            public java.util.Set<StoreBuilder<?>> stores() {
+                return java.util.Set.of(Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(StoreNames.FILE_EVIDENCE_COALESCED), Serdes.String(),
+                    FileEvidenceCoalescer.CoalescedFileUse.SERDE));
             }
         };
     }
@@ -303,7 +284,7 @@ public final class MigrationSetTopology {
             public java.util.Set<StoreBuilder<?>> stores() {
                 return java.util.Set.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EVIDENCE),
-                        Serdes.String(), GraphEvent.SERDE).withCachingDisabled(),
+                        Serdes.String(), GraphEvent.SERDE),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EMITTED_INDEX),
                         Serdes.String(), Serdes.String()));
             }

@@ -14,12 +14,17 @@ public final class StoreNames {
     /** Versioned: ap → componentId as of a time; history retention = the evidence window. */
     public static final String AP_INDEX_HISTORY = "ap-index-history";
 
-    /** Versioned PID → program table, keyed {@code hostId|pid} like the input topics. */
+    /**
+     * Versioned PID → program table, keyed {@code hostId|pid} like the input topics but partitioned by host (it
+     * lives in the task of its host's events, so query it across partitions).
+     */
     public static final String PROCESS_TABLE = "process-table";
-    /** The lifecycle processor's own versioned copy of the programs, keyed {@code hostId|pid}, for fork lookups. */
-    public static final String PROCESS_PROGRAMS = "process-programs";
     /** Forks whose parent's program was not known yet, waiting for the parent's exec. */
     public static final String PENDING_FORKS = "process-pending-forks";
+    /** open/connect/accept events whose process instance is not known yet, waiting for its exec or fork. */
+    public static final String PENDING_EVENTS = "attribution-pending";
+    /** Per AP, file and mode: what was last passed on to the graph, and the repeats not passed on yet. */
+    public static final String FILE_EVIDENCE_COALESCED = "file-evidence-coalesced";
     /** Every live piece of coupling evidence (the coupling graph's source of truth, rebuilt into memory on start). */
     public static final String GRAPH_EVIDENCE = "graph-evidence";
     /** The ap → componentId assignment last emitted, so that restarts tombstone ids that vanished meanwhile. */

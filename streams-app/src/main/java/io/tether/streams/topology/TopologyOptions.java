@@ -34,6 +34,7 @@ public final class TopologyOptions {
     private final Duration attributionRetryInterval;
     private final Duration expiryInterval;
     private final Duration emitInterval;
+    private final Duration evidenceRefresh;
 
     private TopologyOptions(final Builder b) {
         this.execTopic = b.execTopic;
@@ -53,6 +54,7 @@ public final class TopologyOptions {
         this.attributionRetryInterval = b.attributionRetryInterval;
         this.expiryInterval = b.expiryInterval;
         this.emitInterval = b.emitInterval;
+        this.evidenceRefresh = b.evidenceRefresh;
     }
 
     public static Builder builder() {
@@ -78,6 +80,7 @@ public final class TopologyOptions {
         b.pidTableGrace = pidTableGrace;
         b.attributionRetryInterval = attributionRetryInterval;
         b.expiryInterval = expiryInterval;
+        b.evidenceRefresh = evidenceRefresh;
         b.emitInterval = emitInterval;
         return b;
     }
@@ -178,6 +181,17 @@ public final class TopologyOptions {
     }
 
     /**
+     * How often repeated file evidence (the same AP opening the same file the same way) is passed on to the
+     * coupling graph. New evidence always goes at once; repeats within this much event time only add to a count
+     * that follows with the next refresh, so a busy program's opens do not all travel to the single graph task.
+     * The graph therefore sees a repeat's time up to this much late: keep it below {@link #evidenceLateness()}.
+     * Default 10 s; {@link Duration#ZERO} passes every event on.
+     */
+    public Duration evidenceRefresh() {
+        return evidenceRefresh;
+    }
+
+    /**
      * How late evidence may reach the coupling graph: an event that arrived before its exec waits up to the pid
      * table's grace in the attribution, and a connection side up to the join window and grace. Evidence is retired
      * only this long after it left the window, so that reordering within the graces
@@ -196,7 +210,7 @@ public final class TopologyOptions {
     public String toString() {
         return "TopologyOptions{window=" + evidenceWindow + ", join=" + joinWindow + "+" + joinGrace
                 + ", pidGrace=" + pidTableGrace + ", expiryInterval=" + expiryInterval
-                + ", emitInterval=" + emitInterval + "}";
+                + ", emitInterval=" + emitInterval + ", evidenceRefresh=" + evidenceRefresh + "}";
     }
 
     /** Builder of {@link TopologyOptions}; defaults are the topic names of {@link Topics} and DESIGN.md's windows. */
@@ -218,6 +232,7 @@ public final class TopologyOptions {
         private Duration attributionRetryInterval = Duration.ofMillis(100);
         private Duration expiryInterval = Duration.ofSeconds(10);
         private Duration emitInterval = Duration.ofMillis(100);
+        private Duration evidenceRefresh = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -305,6 +320,11 @@ public final class TopologyOptions {
 
         public Builder expiryInterval(final Duration interval) {
             this.expiryInterval = positive(interval, "expiryInterval");
+            return this;
+        }
+
+        public Builder evidenceRefresh(final Duration refresh) {
+            this.evidenceRefresh = nonNegative(refresh, "evidenceRefresh");
             return this;
         }
 

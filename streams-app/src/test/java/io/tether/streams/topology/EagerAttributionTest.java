@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.model.MigrationSet;
-import io.tether.streams.topology.internals.EagerAttributionProcessor;
+import io.tether.streams.topology.internals.HostProcessesProcessor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +42,7 @@ class EagerAttributionTest extends TopologyTestBase {
         final Proc p = proc("h1", 100, 0);
         open(p, 10, "/srv/early.db", AccessMode.WRITE);
         exec(p, 1, "/usr/bin/early");
-        // the pending open is retried on wall-clock time: no later event needs to advance stream time
-        driver.advanceWallClockTime(options.attributionRetryInterval().plusMillis(1));
+        // the waiting open is attributed when its exec arrives: no later event needs to advance stream time
         flush();
 
         assertEquals(List.of("h1:/srv/early.db=MOVE"), files(setOf("/usr/bin/early@h1")));
@@ -88,7 +87,7 @@ class EagerAttributionTest extends TopologyTestBase {
         final OpenEvent event = avro(OpenEvent.class).deserializer().deserialize(options.openTopic(),
             dead.get(0).value());
         assertEquals("/srv/orphan", event.getPath());
-        final Header reason = dead.get(0).headers().lastHeader(EagerAttributionProcessor.REASON_HEADER);
+        final Header reason = dead.get(0).headers().lastHeader(HostProcessesProcessor.REASON_HEADER);
         assertEquals("unattributed: no exec for h1|999 (start time " + (T0 * 1000L) + ") within grace "
             + options.pidTableGrace().toMillis() + " ms", new String(reason.value(), StandardCharsets.UTF_8));
         assertNull(apIndex().get("/srv/orphan@h1"));
@@ -99,7 +98,7 @@ class EagerAttributionTest extends TopologyTestBase {
         double total = 0;
         for (final Map.Entry<MetricName, ? extends Metric> m : driver.metrics().entrySet()) {
             final MetricName name = m.getKey();
-            if (name.name().equals(EagerAttributionProcessor.UNATTRIBUTED_METRIC + "-total")
+            if (name.name().equals(HostProcessesProcessor.UNATTRIBUTED_METRIC + "-total")
                 && eventType.equals(name.tags().get("event-type"))) {
                 total += ((Number) m.getValue().metricValue()).doubleValue();
             }

@@ -57,4 +57,29 @@ class FileCouplingTest extends TopologyTestBase {
             assertEquals("writes h1:/srv/data.db", c.getDetail());
         });
     }
+
+    @Test
+    void repeatedOpensByManyWorkersAreAllCountedAndTheFileShowsAtOnce() {
+        final Proc master = proc("h1", 100, 0);
+        exec(master, 1, "/usr/sbin/web");
+        final int workers = 6;
+        for (int i = 0; i < workers; i++) {
+            final Proc worker = proc("h1", 1000 + i, 10 + i);
+            fork(worker, master, 10 + i);
+            open(worker, 20 + i, "/usr/lib/libc.so.6", AccessMode.READ);
+            open(worker, 21 + i, "/usr/lib/libc.so.6", AccessMode.READ);
+        }
+        flush();
+        // the first open is passed on at once; the repeats wait for the refresh
+        final MigrationSet early = setOf("/usr/sbin/web@h1");
+        assertNotNull(early);
+        assertEquals(List.of("h1:/usr/lib/libc.so.6=COPY"), files(early));
+        assertEquals(1L, early.getFiles().get(0).getOpenedBy().get(0).getCount());
+
+        settle(settled(40) + options.evidenceRefresh().toMillis());
+        final MigrationSet set = setOf("/usr/sbin/web@h1");
+        assertEquals(2L * workers, set.getFiles().get(0).getOpenedBy().get(0).getCount(),
+            "every open is counted once");
+        assertEquals(workers + 1, set.getApps().get(0).getPids().size(), "the master and every worker");
+    }
 }

@@ -29,6 +29,23 @@ class ProcessAttributionTest extends TopologyTestBase {
     }
 
     @Test
+    void anExitedWorkerStillCountsAsEvidenceButIsNoLongerALivePid() {
+        final Proc master = proc("h1", 100, 0);
+        final Proc worker = proc("h1", 101, 50);
+        exec(master, 1, "/usr/sbin/web");
+        fork(worker, master, 50);
+        open(worker, 60, "/var/spool/web/queue", AccessMode.WRITE);
+        flush();
+        assertEquals(List.of(100, 101), setOf("/usr/sbin/web@h1").getApps().get(0).getPids());
+
+        exit(worker, 70);
+        settle(settled(70));
+        final MigrationSet set = setOf("/usr/sbin/web@h1");
+        assertEquals(List.of(100), set.getApps().get(0).getPids(), "only the running process is to be moved");
+        assertEquals(List.of("h1:/var/spool/web/queue=MOVE"), files(set), "what the worker did still counts");
+    }
+
+    @Test
     void forkBeforeTheParentsLateExecStillInherits() {
         final Proc parent = proc("h1", 100, 0);
         final Proc child = proc("h1", 101, 50);

@@ -53,23 +53,68 @@ public final class RecordDecoder {
                 & RingLayout.FLAG_TRUNCATED) != 0;
     }
 
-    public SpecificRecord decode(final byte[] slot, final int used) {
+    private static ByteBuffer le(final byte[] slot) {
+        return ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    public static int type(final byte[] slot) {
+        return le(slot).getShort(RingLayout.SLOT_TYPE) & 0xffff;
+    }
+
+    public static int pid(final byte[] slot) {
+        return le(slot).getInt(RingLayout.SLOT_PID);
+    }
+
+    public static int ppid(final byte[] slot) {
+        return le(slot).getInt(RingLayout.SLOT_PPID);
+    }
+
+    public static long timeMicros(final byte[] slot) {
+        return le(slot).getLong(RingLayout.SLOT_TIME_MICROS);
+    }
+
+    /** The content of an IDENTITY record (not an event: it completes the deferred records of its process). */
+    public static ProcessIdentity identity(final byte[] slot, final int used) {
+        final ByteBuffer b = checked(slot, used);
+        final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, b.getInt(RingLayout.SLOT_LENGTH));
+        body.need(RingLayout.IDENTITY_FIXED);
+        final int exeLen = body.int32();
+        body.int32();
+        return new ProcessIdentity(b.getLong(RingLayout.SLOT_START_TICKS), body.string(exeLen));
+    }
+
+    private static ByteBuffer checked(final byte[] slot, final int used) {
         if (used < RingLayout.SLOT_HEADER_SIZE) {
             throw new MalformedRecordException("slot shorter than its header");
         }
         final ByteBuffer b = ByteBuffer.wrap(slot, 0, used).order(ByteOrder.LITTLE_ENDIAN);
-        final int type = b.getShort(RingLayout.SLOT_TYPE) & 0xffff;
-        final int flags = b.getShort(RingLayout.SLOT_FLAGS) & 0xffff;
         final int length = b.getInt(RingLayout.SLOT_LENGTH);
         if (length < 0 || RingLayout.SLOT_HEADER_SIZE + length > used) {
             throw new MalformedRecordException("record length " + length + " exceeds its slot");
         }
+        return b;
+    }
+
+    public SpecificRecord decode(final byte[] slot, final int used) {
+        return decode(slot, used, null);
+    }
+
+    /**
+     * Decodes one record; {@code resolved}, if not null, supplies what the record deferred (its start time, an
+     * EXEC's exe), as the collector resolved it or the process's IDENTITY record told.
+     */
+    public SpecificRecord decode(final byte[] slot, final int used, final ProcessIdentity resolved) {
+        final ByteBuffer b = checked(slot, used);
+        final int type = b.getShort(RingLayout.SLOT_TYPE) & 0xffff;
+        final int flags = b.getShort(RingLayout.SLOT_FLAGS) & 0xffff;
+        final int length = b.getInt(RingLayout.SLOT_LENGTH);
+        final long startTicks = resolved != null ? resolved.startTicks() : b.getLong(RingLayout.SLOT_START_TICKS);
         final EventHeader header = EventHeader.newBuilder()
                 .setHostId(hostId)
                 .setPid(b.getInt(RingLayout.SLOT_PID))
                 .setPpid(b.getInt(RingLayout.SLOT_PPID))
                 .setUid(b.getInt(RingLayout.SLOT_UID))
-                .setStartTime(startTime.epochMicros(b.getLong(RingLayout.SLOT_START_TICKS)))
+                .setStartTime(startTime.epochMicros(startTicks))
                 .setTimeMicros(b.getLong(RingLayout.SLOT_TIME_MICROS))
                 .setSource(CaptureSource.PROBE)
                 .setSequence(0L)
@@ -77,7 +122,7 @@ public final class RecordDecoder {
                 .build();
         final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, length);
         return switch (type) {
-            case RingLayout.REC_EXEC -> exec(header, body);
+            case RingLayout.REC_EXEC -> exec(header, body, resolved != null ? resolved.exe() : null);
             case RingLayout.REC_FORK -> fork(header, body);
             case RingLayout.REC_EXIT -> exit(header, body, flags);
             case RingLayout.REC_OPEN -> open(header, body);
@@ -87,14 +132,15 @@ public final class RecordDecoder {
         };
     }
 
-    private ExecEvent exec(final EventHeader header, final Body body) {
+    private ExecEvent exec(final EventHeader header, final Body body, final String resolvedExe) {
         body.need(RingLayout.EXEC_FIXED);
         body.int32(); // argc of the process: more than argv_count when the slot cut the command line
         final int argvCount = body.int32();
         final int exeLen = body.int32();
         final int cwdLen = body.int32();
         final int argvLen = body.int32();
-        final String exe = body.string(exeLen);
+        final String recorded = body.string(exeLen);
+        final String exe = recorded.isEmpty() && resolvedExe != null ? resolvedExe : recorded;
         final String cwd = body.string(cwdLen);
         final byte[] argvBytes = body.bytes(argvLen);
         final List<String> argv = new ArrayList<>(Math.max(0, argvCount));

@@ -189,6 +189,29 @@ public final class RingFile implements AutoCloseable {
         LONG.setRelease(buffer, RingLayout.OFF_READ_CURSOR, pos);
     }
 
+    /**
+     * Tells the probe of {@code pid} that the collector resolved the identity its EXEC record at {@code execPos}
+     * deferred: the tag cleared, the start ticks, then the tag the probe compares (each a release), so a probe that
+     * sees its tag before and after reading the ticks read its own ticks (the entry is shared by pids equal mod 128).
+     */
+    public void ack(final int pid, final long execPos, final long startTicks) {
+        final int entry = RingLayout.OFF_ACKS + (pid & (RingLayout.ACKS - 1)) * RingLayout.ACK_SIZE;
+        LONG.setRelease(buffer, entry, 0L);
+        LONG.setRelease(buffer, entry + 8, startTicks);
+        LONG.setRelease(buffer, entry, ackTag(pid, execPos));
+    }
+
+    /** The start ticks acked for {@code pid} (by this or an earlier collector on the same ring), or -1. */
+    public long ackedStartTicks(final int pid) {
+        final int entry = RingLayout.OFF_ACKS + (pid & (RingLayout.ACKS - 1)) * RingLayout.ACK_SIZE;
+        final long tag = (long) LONG.getAcquire(buffer, entry);
+        return tag != 0 && (int) (tag >>> 32) == pid ? (long) LONG.getAcquire(buffer, entry + 8) : -1;
+    }
+
+    private static long ackTag(final int pid, final long execPos) {
+        return ((long) pid << 32) | ((execPos + 1) & 0xffffffffL);
+    }
+
     public long dropped() {
         return (long) LONG.getAcquire(buffer, RingLayout.OFF_DROPPED);
     }

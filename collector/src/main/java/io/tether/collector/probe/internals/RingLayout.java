@@ -8,7 +8,7 @@ package io.tether.collector.probe.internals;
 public final class RingLayout {
     /** "TETHRING" read as a little-endian long. */
     public static final long MAGIC = 0x474E495248544554L;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int HEADER_SIZE = 4096;
     public static final int OFF_MAGIC = 0;
@@ -25,6 +25,13 @@ public final class RingLayout {
     public static final int OFF_DROPPED = 192;
     /** Next position the collector reads; lets a restarted collector resume. */
     public static final int OFF_READ_CURSOR = 256;
+    /**
+     * Identities the collector resolved itself: 128 entries of {u64 tag = pid &lt;&lt; 32 | (u32)(EXEC position + 1),
+     * u64 start ticks}, entry pid &amp; 127. A probe that finds its tag skips reading /proc/self before it exits.
+     */
+    public static final int OFF_ACKS = 2048;
+    public static final int ACKS = 128;
+    public static final int ACK_SIZE = 16;
 
     public static final int MIN_SLOT_SIZE = 256;
     public static final int MAX_SLOT_SIZE = 65536;
@@ -49,15 +56,20 @@ public final class RingLayout {
     public static final int REC_OPEN = 4;
     public static final int REC_CONNECT = 5;
     public static final int REC_ACCEPT = 6;
+    /** start ticks (slot header) and exe of a process whose earlier records deferred them; not an event itself */
+    public static final int REC_IDENTITY = 7;
 
     // flags
     public static final int FLAG_TRUNCATED = 0x1;
     public static final int FLAG_EXIT_CODE_UNKNOWN = 0x2;
+    /** the record's start ticks (and an EXEC's exe) are left to the collector: 0 / empty in the slot */
+    public static final int FLAG_IDENTITY_DEFERRED = 0x4;
 
     // bodies (offsets relative to the body start)
     public static final int EXEC_FIXED = 20; // argc, argv_count, exe_len, cwd_len, argv_len
     public static final int FORK_SIZE = 16;  // parent_pid, pad, parent_start_ticks
     public static final int EXIT_SIZE = 8;   // code, kind
+    public static final int IDENTITY_FIXED = 8; // exe_len, pad
     public static final int OPEN_FIXED = 16; // flags, result, path_len, pad
     public static final int ADDR_SIZE = 24;  // family u16, port u16, path_len u16, pad u16, ip[16]
     public static final int SOCKET_FIXED = 56; // error i32, protocol u16, pad u16, local addr, remote addr

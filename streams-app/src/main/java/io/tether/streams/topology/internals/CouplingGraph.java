@@ -77,6 +77,10 @@ public final class CouplingGraph {
             return false;
         }
         final long t = e.timeMicros();
+        if (e.kind() == GraphEvent.Kind.EXIT) {
+            exit(e, t);
+            return true;
+        }
         final ApNode node = node(e.host(), e.program(), t);
         if (e.pid() >= 0) {
             pid(node, e.pid(), e.sourceMask(), t);
@@ -128,7 +132,7 @@ public final class CouplingGraph {
         return node;
     }
 
-    private void pid(final ApNode node, final int pid, final int sourceMask, final long t) {
+    private PidEvidence pid(final ApNode node, final int pid, final int sourceMask, final long t) {
         PidEvidence ev = node.pids.get(pid);
         final boolean isNew = ev == null;
         if (isNew) {
@@ -136,7 +140,31 @@ public final class CouplingGraph {
             node.pids.put(pid, ev);
         }
         ev.sourceMask |= sourceMask;
+        if (!ev.live() && t > ev.exitedMicros) {
+            ev.exitedMicros = Long.MIN_VALUE; // the pid runs the program again: a new instance (pid reuse)
+            markDirty(node.component, t);
+        }
         touch(ev, isNew, t, 1);
+        return ev;
+    }
+
+    /**
+     * A process of an AP exited: it leaves the AP's live pids (the set changes) but stays evidence until it retires.
+     * An exit for a pid the graph does not know, or older than what the pid did since, changes nothing.
+     */
+    private void exit(final GraphEvent e, final long t) {
+        if (restoring) {
+            pid(node(e.host(), e.program(), t), e.pid(), e.sourceMask(), t).exitedMicros = t;
+            return;
+        }
+        final ApNode node = aps.get(e.ap());
+        final PidEvidence ev = node == null ? null : node.pids.get(e.pid());
+        if (ev == null || !ev.live() || t < ev.lastSeenMicros) {
+            return;
+        }
+        ev.exitedMicros = t;
+        touch(ev, false, t, 0);
+        markDirty(node.component, t);
     }
 
     private void fileUse(final ApNode node, final String path, final boolean write, final long count,
@@ -459,7 +487,8 @@ public final class CouplingGraph {
 
     private GraphEvent persisted(final Evidence ev) {
         if (ev instanceof PidEvidence p) {
-            return GraphEvent.process(p.ap.host, p.ap.program, p.pid, p.sourceMask, p.lastSeenMicros);
+            return p.live() ? GraphEvent.process(p.ap.host, p.ap.program, p.pid, p.sourceMask, p.lastSeenMicros)
+                : GraphEvent.exit(p.ap.host, p.ap.program, p.pid, p.sourceMask, p.lastSeenMicros);
         }
         if (ev instanceof FileUseEvidence f) {
             return GraphEvent.file(f.ap.host, f.ap.program, -1, 0, f.lastSeenMicros, f.file.path, f.write,

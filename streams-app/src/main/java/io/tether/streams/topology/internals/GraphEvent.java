@@ -12,6 +12,8 @@ import io.tether.schemas.model.Direction;
  *   <li>FILE: the AP opened {@code path} on its host, for writing if {@code write}.</li>
  *   <li>CONNECTION: the AP connected ({@code client} → {@code server}) to the peer AP, which accepted.</li>
  *   <li>EXTERNAL: the AP talked to an unobserved {@code remote} in {@code direction}.</li>
+ *   <li>EXIT: the AP's process {@code pid} exited: it stays evidence of the AP until it retires, but is no longer
+ *       one of the AP's live processes (the pids a migration has to move).</li>
  * </ul>
  * A {@code pid} (or {@code peerPid}) below zero means "no process evidence in this item".
  */
@@ -21,7 +23,7 @@ public record GraphEvent(Kind kind, long timeMicros, long count, String host, St
                          Endpoint remote) {
 
     /** What the evidence says. */
-    public enum Kind { PROCESS, FILE, CONNECTION, EXTERNAL }
+    public enum Kind { PROCESS, FILE, CONNECTION, EXTERNAL, EXIT }
 
     public static final BinaryCodec<GraphEvent> SERDE = new BinaryCodec<>("graph event",
         (out, e) -> {
@@ -33,7 +35,7 @@ public record GraphEvent(Kind kind, long timeMicros, long count, String host, St
             out.writeInt(e.pid);
             out.writeInt(e.sourceMask);
             switch (e.kind) {
-                case PROCESS -> { }
+                case PROCESS, EXIT -> { }
                 case FILE -> {
                     out.writeUTF(e.path);
                     out.writeBoolean(e.write);
@@ -66,6 +68,7 @@ public record GraphEvent(Kind kind, long timeMicros, long count, String host, St
             final int sources = in.readInt();
             return switch (kind) {
                 case PROCESS -> process(host, program, pid, sources, time);
+                case EXIT -> exit(host, program, pid, sources, time);
                 case FILE -> {
                     final String path = in.readUTF();
                     yield file(host, program, pid, sources, time, path, in.readBoolean(), count);
@@ -95,6 +98,13 @@ public record GraphEvent(Kind kind, long timeMicros, long count, String host, St
     public static GraphEvent process(final String host, final String program, final int pid, final int sources,
                                      final long timeMicros) {
         return new GraphEvent(Kind.PROCESS, timeMicros, 1, host, program, pid, sources, null, false, null, null, -1,
+            0, null, null, null, null);
+    }
+
+    /** The AP's process {@code pid} exited at {@code timeMicros}. */
+    public static GraphEvent exit(final String host, final String program, final int pid, final int sources,
+                                  final long timeMicros) {
+        return new GraphEvent(Kind.EXIT, timeMicros, 1, host, program, pid, sources, null, false, null, null, -1,
             0, null, null, null, null);
     }
 

@@ -95,6 +95,12 @@ final class GraphNodes {
         final ApNode ap;
         final int pid;
         int sourceMask;
+        /** When the process exited; {@code Long.MIN_VALUE} while it runs. */
+        long exitedMicros = Long.MIN_VALUE;
+
+        boolean live() {
+            return exitedMicros == Long.MIN_VALUE;
+        }
 
         PidEvidence(final String key, final ApNode ap, final int pid) {
             super(key);

@@ -45,11 +45,16 @@ final class MigrationSetAssembler {
         for (final String member : c.members) {
             final ApNode n = aps.get(member);
             int sources = 0;
+            final List<Integer> live = new ArrayList<>(n.pids.size());
             for (final PidEvidence p : n.pids.values()) {
                 sources |= p.sourceMask;
+                if (p.live()) {
+                    live.add(p.pid);
+                }
             }
             final List<CaptureSource> sourceList = Sources.list(sources);
-            apps.add(new AppMember(n.ap, n.host, n.program, new ArrayList<>(n.pids.keySet()), sourceList));
+            // the pids a migration moves: the AP's running processes (exited ones still count as evidence)
+            apps.add(new AppMember(n.ap, n.host, n.program, live, sourceList));
             for (final FileUseEvidence use : n.fileUses.values()) {
                 // host, then path: '\u0000' sorts before any character of a path
                 final String fileKey = use.file.host + '\u0000' + use.file.path;

@@ -1,4 +1,4 @@
-package io.tether.testkit.netns;
+package io.tether.netns;
 
 import java.io.IOException;
 import java.util.ArrayList;

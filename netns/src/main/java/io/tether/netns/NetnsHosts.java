@@ -1,6 +1,4 @@
-package io.tether.testkit.netns;
-
-import org.junit.jupiter.api.Assumptions;
+package io.tether.netns;
 
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -42,8 +40,8 @@ public final class NetnsHosts implements AutoCloseable {
 
     /**
      * Creates {@code count} hosts named {@code <prefix>h1 … <prefix>hN}. When the machine does not permit
-     * {@code ip netns add} (no root, no CAP_SYS_ADMIN, no iproute2), the calling JUnit test is skipped with a
-     * message saying so.
+     * {@code ip netns add} (no root, no CAP_SYS_ADMIN, no iproute2), it throws
+     * {@link NamespacesUnavailableException} saying so (tests turn that into a skip: {@code TestHosts}).
      */
     public static NetnsHosts create(final int count) {
         if (count < 1 || count > 250) {
@@ -60,9 +58,8 @@ public final class NetnsHosts implements AutoCloseable {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            Assumptions.abort("network namespaces are not available here (needs root and iproute2: "
-                    + "'ip netns add' must be permitted): " + e.getMessage());
-            throw new AssertionError("unreachable");
+            throw new NamespacesUnavailableException("network namespaces are not available here (needs root and "
+                    + "iproute2: 'ip netns add' must be permitted): " + e.getMessage(), e);
         }
     }
 

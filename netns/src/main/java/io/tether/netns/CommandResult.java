@@ -1,4 +1,4 @@
-package io.tether.testkit.netns;
+package io.tether.netns;
 
 /** Exit code and combined stdout/stderr of a finished command. */
 public record CommandResult(int exitCode, String output) {

@@ -1,0 +1,37 @@
+package io.tether.streams.topology.internals;
+
+import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.identity.ProcessKey;
+import io.tether.schemas.topic.EventType;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Any captured event on its way to the task that owns its host: exec, fork and exit build that host's PID table,
+ * and open, connect and accept are attributed against it in the same task. Keeping both in one task is what makes
+ * attribution keep up with a backlog: the table can never lag behind the events it explains by more than the
+ * order in which one partition delivers them.
+ *
+ * @param sourcePartition the input partition the event was read from (-1 if unknown): the events of one process
+ *                        share it, so its progress tells how long to wait for a late exec (see
+ *                        {@link HostProcessesProcessor})
+ */
+public record HostEvent(EventType type, SpecificRecord event, int sourcePartition) {
+
+    public EventHeader header() {
+        return type.header(event);
+    }
+
+    /** {@code hostId|pid} of the event's process. */
+    public String processKey() {
+        final EventHeader h = header();
+        return ProcessKey.of(h.getHostId(), h.getPid());
+    }
+
+    public String hostId() {
+        return header().getHostId();
+    }
+
+    public long timeMillis() {
+        return Math.floorDiv(header().getTimeMicros(), 1000L);
+    }
+}
