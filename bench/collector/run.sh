@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs the collector benchmarks against this checkout's classes (not ~/.m2 snapshots).
-# Usage: bench/collector/run.sh publish [--events N] [--rounds R]
+# Usage: bench/collector/run.sh publish [--events N] [--rounds R] [--threads] [--coalesce-ms MS] [--queue EVENTS]
 #        bench/collector/run.sh scan [--processes N]
 set -eu
 cd "$(dirname "$0")/../.."

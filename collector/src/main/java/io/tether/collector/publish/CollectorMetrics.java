@@ -19,7 +19,8 @@ import java.util.function.ToLongFunction;
  *   <li>spooled — events that could not go to Kafka right away and waited in the spool;</li>
  *   <li>sent — events Kafka acknowledged;</li>
  *   <li>dropped (by reason) — probe: records the probe could not hand over (full ring);
- *       spool-full: events refused because the spool reached its bound;</li>
+ *       spool-full: events refused because the spool reached its bound; rejected-by-kafka: records Kafka refuses
+ *       for good (too large); malformed: events a capture source handed over that cannot be encoded;</li>
  *   <li>procscan unreadable — /proc entries the scanner skipped.</li>
  * </ul>
  */
@@ -31,6 +32,7 @@ public final class CollectorMetrics {
     final LongAdder sendFailures = new LongAdder();
     final LongAdder droppedSpoolFull = new LongAdder();
     final LongAdder droppedRejected = new LongAdder();
+    final LongAdder droppedMalformed = new LongAdder();
     final AtomicLong spoolBytes = new AtomicLong();
     final AtomicLong backlog = new AtomicLong();
     private volatile LongSupplier droppedByProbe = () -> 0;
@@ -58,6 +60,11 @@ public final class CollectorMetrics {
 
     public long droppedByProbe() {
         return droppedByProbe.getAsLong();
+    }
+
+    /** Events dropped because they could not be encoded (a required field missing). */
+    public long droppedMalformed() {
+        return droppedMalformed.sum();
     }
 
     public long procUnreadable() {
@@ -93,6 +100,7 @@ public final class CollectorMetrics {
         dropped(registry, hostId, "probe", CollectorMetrics::droppedByProbe);
         dropped(registry, hostId, "spool-full", CollectorMetrics::droppedSpoolFull);
         dropped(registry, hostId, "rejected-by-kafka", m -> m.droppedRejected.sum());
+        dropped(registry, hostId, "malformed", CollectorMetrics::droppedMalformed);
         counter(registry, "tether.collector.procscan.unreadable", "/proc entries skipped as unreadable", hostId, CollectorMetrics::procUnreadable);
         Gauge.builder("tether.collector.spool.bytes", this, m -> m.spoolBytes.get()).description("bytes in the local spool")
                 .tag("host", hostId).register(registry);
@@ -118,6 +126,6 @@ public final class CollectorMetrics {
         return "seen=" + seen() + " coalesced=" + coalesced() + " spooled=" + spooled() + " sent=" + sent()
                 + " backlog=" + backlog() + " spoolBytes=" + spoolBytes.get() + " droppedByProbe=" + droppedByProbe()
                 + " droppedSpoolFull=" + droppedSpoolFull() + " droppedRejected=" + droppedRejected.sum() + " procUnreadable=" + procUnreadable()
-                + " sendFailures=" + sendFailures.sum();
+                + " sendFailures=" + sendFailures.sum() + " droppedMalformed=" + droppedMalformed();
     }
 }

@@ -1,6 +1,7 @@
 package io.tether.collector.publish;
 
 import io.tether.schemas.topic.EventType;
+import io.tether.collector.publish.internals.EncodedBatch;
 import io.tether.collector.publish.internals.Spool;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -11,6 +12,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The collector's {@link EventSink}: publishes events to Kafka, one topic per event type, keyed by
@@ -20,16 +22,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * it, so neither a Kafka outage nor a killed collector loses what was accepted: unacknowledged records are resent
  * in order when Kafka is back, or by the next run (see {@link Spool} for the format and the policy when full).
  *
- * <p>{@link #accept} only enqueues (it blocks only while the sender thread is a full queue behind). The sink owns
- * an accepted event: it sets its header's sequence and collectorRun and may change its {@code count}.
+ * <p>{@link #accept} only enqueues (it blocks only while the publisher is a full queue behind). Two threads do
+ * the rest: an {@link EncodeStage} (coalescing, stamping, Avro encoding) hands batches through a small bounded
+ * queue to a {@link Sender} (spool, Kafka). The sink owns an accepted event: it sets its header's sequence and
+ * collectorRun and may change its {@code count}.
  */
 public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     private final PublisherConfig config;
     private final BlockingQueue<SpecificRecord> queue;
     private final CollectorMetrics metrics;
+    /** Encoded batches in flight between the two threads; small, so the spool is never far behind the encoder. */
+    private static final int HAND_OFF_BATCHES = 8;
+
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean encoderFinished = new AtomicBoolean();
+    private final AtomicBoolean senderStopped = new AtomicBoolean();
+    /** Events accepted and not yet in the spool (queued, held by the coalescer, being encoded, in the hand-off). */
+    private final AtomicLong pending = new AtomicLong();
     private final Sender sender;
-    private final Thread thread;
+    private final Thread encodeThread;
+    private final Thread sendThread;
     private final long recovered;
 
     private KafkaEventPublisher(final PublisherConfig config, final SchemaIds schemaIds, final CollectorMetrics metrics)
@@ -39,10 +51,18 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         final Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), 8L << 20, 1 << 16);
         this.recovered = spool.recoveredRecords();
-        this.sender = new Sender(config, queue, spool, schemaIds, metrics, running);
-        this.thread = new Thread(sender, "tether-publisher-" + config.hostId());
-        thread.setDaemon(false);
-        thread.start();
+        final BlockingQueue<EncodedBatch> handOff = new ArrayBlockingQueue<>(HAND_OFF_BATCHES);
+        final BlockingQueue<EncodedBatch> recycled = new ArrayBlockingQueue<>(HAND_OFF_BATCHES + 2);
+        final EncodeStage encoder = new EncodeStage(config, queue, handOff, recycled, metrics, running, senderStopped,
+                pending, encoderFinished);
+        this.sender = new Sender(config, handOff, recycled, encoderFinished, pending, spool, schemaIds, metrics,
+                running, senderStopped);
+        this.encodeThread = new Thread(encoder, "tether-encoder-" + config.hostId());
+        this.sendThread = new Thread(sender, "tether-publisher-" + config.hostId());
+        encodeThread.setDaemon(false);
+        sendThread.setDaemon(false);
+        sendThread.start();
+        encodeThread.start();
     }
 
     /**
@@ -70,13 +90,16 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
             throw new IllegalStateException("the publisher of host " + config.hostId() + " is stopped");
         }
         metrics.seen.increment();
+        pending.incrementAndGet();
         try {
             while (!queue.offer(event, 100, TimeUnit.MILLISECONDS)) {
                 if (!running.get()) {
+                    pending.decrementAndGet();
                     throw new IllegalStateException("the publisher of host " + config.hostId() + " is stopped");
                 }
             }
         } catch (final InterruptedException e) {
+            pending.decrementAndGet();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while handing an event to the publisher", e);
         }
@@ -99,9 +122,9 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
         return sender.awaitIdle(timeout);
     }
 
-    /** Whether the sender thread is still running (false after close, or after a spool disk failure). */
+    /** Whether the publisher's threads are still running (false after close, or after a spool disk failure). */
     public boolean isRunning() {
-        return running.get() && thread.isAlive();
+        return running.get() && encodeThread.isAlive() && sendThread.isAlive();
     }
 
     /**
@@ -111,7 +134,9 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     public void close() {
         running.set(false);
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
+            // the encoder first: it hands over what it holds (coalesced opens included), then the sender spools it
+            encodeThread.join(TimeUnit.SECONDS.toMillis(10));
+            sendThread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }

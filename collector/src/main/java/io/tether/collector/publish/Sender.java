@@ -1,17 +1,16 @@
 package io.tether.collector.publish;
 
-import io.tether.collector.publish.internals.BodyEncoder;
-import io.tether.collector.publish.internals.OpenCoalescer;
+import io.tether.collector.publish.internals.EncodedBatch;
+import io.tether.collector.publish.internals.PidMap;
 import io.tether.collector.publish.internals.Spool;
 import io.tether.collector.publish.internals.SpoolCursor;
 import io.tether.collector.publish.internals.SpoolSegment;
 import io.tether.collector.publish.internals.SpoolTags;
-import io.tether.schemas.event.EventHeader;
+import io.tether.schemas.identity.ProcessKey;
 import io.tether.schemas.serde.ConfluentFraming;
 import io.tether.schemas.topic.EventType;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -26,27 +25,26 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
- * The publisher's one sender thread: takes events from the queue, coalesces opens, stamps run and sequence,
- * appends each to the spool and hands it to the Kafka producer — straight from memory while Kafka keeps up, from
- * the spool files after an outage or at start-up (records a previous run left). Producer callbacks acknowledge
- * records in the spool; a failed send switches to back-off, after which the sender re-reads the spool from the
- * oldest unacknowledged record with a fresh producer.
+ * The publisher's second thread: takes the batches the {@link EncodeStage} stamped and encoded, appends each event
+ * to the spool and hands the very array it was encoded into to the Kafka producer — straight from memory while
+ * Kafka keeps up, from the spool files after an outage or at start-up (records a previous run left). Producer
+ * callbacks acknowledge records in the spool; a failed send switches to back-off, after which the sender re-reads
+ * the spool from the oldest unacknowledged record with a fresh producer. Everything that touches the spool or the
+ * producer runs on this one thread, so spool order is send order.
  */
 final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
-    private static final int DRAIN_BATCH = 8192;
+    /** Batches taken from the hand-off before the spool buffer is written to the file (one group commit). */
+    private static final int BATCHES_PER_COMMIT = 4;
     private static final int REPLAY_SLICE = 20_000;
     private static final long MAX_INFLIGHT = 200_000;
     private static final long SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -55,25 +53,27 @@ final class Sender implements Runnable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final PublisherConfig config;
-    private final BlockingQueue<SpecificRecord> queue;
+    private final BlockingQueue<EncodedBatch> handOff;
+    private final BlockingQueue<EncodedBatch> recycled;
+    private final AtomicBoolean encoderFinished;
+    private final AtomicLong pending;
     private final Spool spool;
     private final SchemaIds schemaIds;
     private final CollectorMetrics metrics;
     private final AtomicBoolean running;
-    private final OpenCoalescer coalescer;
-    private final BodyEncoder encoder = new BodyEncoder();
+    private final AtomicBoolean stopped;
     private final Map<EventType, String> topics = new EnumMap<>(EventType.class);
     private final Map<EventType, Schema> schemas = new EnumMap<>(EventType.class);
     private final Map<EventType, Integer> schemaIdCache = new EnumMap<>(EventType.class);
-    private final Map<Integer, byte[]> keys = new HashMap<>();
-    private final List<SpecificRecord> batch = new ArrayList<>(DRAIN_BATCH);
-    private final Consumer<SpecificRecord> persist = this::persist;
+    private final byte[] tags = new byte[EventType.values().length];
+    private final PidMap<byte[]> keys = new PidMap<>();
     private final AtomicLong inflight = new AtomicLong();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final Object drained = new Object();
 
     private Producer<byte[], byte[]> producer;
-    private long sequence;
+    /** Whether everything handed over so far is in the spool and acknowledged by Kafka (see awaitIdle). */
+    private volatile boolean caughtUp;
     private long nextToSend;
     private boolean sending = true;
     private long retryAt;
@@ -84,18 +84,29 @@ final class Sender implements Runnable {
     private long lastLog;
     private volatile Throwable lastFailure;
 
-    Sender(final PublisherConfig config, final BlockingQueue<SpecificRecord> queue, final Spool spool,
-           final SchemaIds schemaIds, final CollectorMetrics metrics, final AtomicBoolean running) {
+    /**
+     * @param encoderFinished set once the encoding stage will hand over nothing more
+     * @param stopped         set by this sender when it ends (so the encoding stage stops waiting for it)
+     * @param pending         events accepted but not yet in the spool: this sender subtracts what it spools
+     */
+    Sender(final PublisherConfig config, final BlockingQueue<EncodedBatch> handOff,
+           final BlockingQueue<EncodedBatch> recycled, final AtomicBoolean encoderFinished, final AtomicLong pending,
+           final Spool spool, final SchemaIds schemaIds, final CollectorMetrics metrics, final AtomicBoolean running,
+           final AtomicBoolean stopped) {
         this.config = config;
-        this.queue = queue;
+        this.handOff = handOff;
+        this.recycled = recycled;
+        this.encoderFinished = encoderFinished;
+        this.pending = pending;
         this.spool = spool;
         this.schemaIds = schemaIds;
         this.metrics = metrics;
         this.running = running;
-        this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos());
+        this.stopped = stopped;
         for (final EventType type : EventType.values()) {
             topics.put(type, config.topic(type.defaultTopic()));
             schemas.put(type, SpecificData.get().getSchema(type.recordClass()));
+            tags[type.ordinal()] = SpoolTags.tagOf(type);
         }
         // a previous run's unacknowledged records go first, in order
         this.nextToSend = spool.firstUnacked();
@@ -127,10 +138,9 @@ final class Sender implements Runnable {
     @Override
     public void run() {
         try {
-            while (running.get() || !queue.isEmpty()) {
+            while (!(encoderFinished.get() && handOff.isEmpty())) {
                 loopOnce();
             }
-            coalescer.releaseAll(persist);
             spool.flush();
             finishSending();
         } catch (final IOException | java.io.UncheckedIOException e) {
@@ -140,30 +150,29 @@ final class Sender implements Runnable {
             LOG.error("collector publisher failed: {}", e.toString(), e);
         } finally {
             running.set(false);
+            stopped.set(true);
             closeQuietly();
         }
     }
 
     private void loopOnce() throws IOException {
-        batch.clear();
-        if (queue.drainTo(batch, DRAIN_BATCH) == 0) {
-            try {
-                final SpecificRecord one = queue.poll(20, TimeUnit.MILLISECONDS);
-                if (one != null) {
-                    batch.add(one);
-                }
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running.set(false);
-            }
+        EncodedBatch batch;
+        try {
+            batch = handOff.poll(20, TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.set(false);
+            batch = handOff.poll();
         }
-        final long now = System.nanoTime();
-        for (final SpecificRecord event : batch) {
-            coalescer.offer(EventType.of(event), event, now, persist);
+        for (int taken = 0; batch != null; batch = ++taken < BATCHES_PER_COMMIT ? handOff.poll() : null) {
+            caughtUp = false; // before pending drops: awaitIdle reads pending first, then this
+            persist(batch);
+            pending.addAndGet(-batch.size());
+            batch.clear();
+            recycled.offer(batch);
         }
-        coalescer.expire(now, persist);
-        metrics.coalesced.set(coalescer.coalesced());
         spool.flush();
+        final long now = System.nanoTime();
         handleFailure(now);
         if (sending && nextToSend < spool.nextIndex()) {
             catchUp();
@@ -171,16 +180,15 @@ final class Sender implements Runnable {
         housekeeping(now);
     }
 
-    /** Stamps, spools and (if Kafka keeps up) sends one event. */
-    private void persist(final SpecificRecord event) {
-        final EventType type = EventType.of(event);
-        final EventHeader header = type.header(event);
-        header.setCollectorRun(config.collectorRun());
-        header.setSequence(sequence++);
-        final long timestamp = header.getTimeMicros() / 1000;
-        try {
-            encoder.encode(type, event);
-            final long index = spool.append(SpoolTags.tagOf(type), header.getPid(), timestamp, encoder.bytes(), encoder.length());
+    /** Spools every event of the batch and (if Kafka keeps up) sends it. */
+    private void persist(final EncodedBatch batch) throws IOException {
+        final int header = ConfluentFraming.HEADER_SIZE;
+        for (int i = 0; i < batch.size(); i++) {
+            final EventType type = batch.type(i);
+            final int pid = batch.pid(i);
+            final long timestamp = batch.timestampMillis(i);
+            final byte[] framed = batch.value(i);
+            final long index = spool.append(tags[type.ordinal()], pid, timestamp, framed, header, framed.length - header);
             if (index < 0) {
                 metrics.droppedSpoolFull.increment();
                 if (metrics.droppedSpoolFull.sum() == 1) {
@@ -188,31 +196,33 @@ final class Sender implements Runnable {
                             + "refused events leave gaps in the sequence numbers of run {}", spool.bytes(),
                             config.collectorRun());
                 }
-                return;
+                continue;
             }
-            if (sending && index == nextToSend && inflight.get() < MAX_INFLIGHT) {
-                if (send(type, header.getPid(), timestamp, encoder.bytes(), encoder.length(),
-                        spool.activeSegment(), (int) (index - spool.activeSegment().firstIndex))) {
+            // once a send failed, the rest of the batch waits in the spool: each further send could block for
+            // max.block.ms while Kafka is down
+            if (sending && !failed.get() && index == nextToSend && inflight.get() < MAX_INFLIGHT) {
+                final SpoolSegment segment = spool.activeSegment();
+                if (send(type, pid, timestamp, framed, segment, (int) (index - segment.firstIndex))) {
                     nextToSend++;
-                    return;
+                    continue;
                 }
             }
             metrics.spooled.increment();
-        } catch (final IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 
-    /** Hands one record to the producer; false (and back-off) when Kafka or the registry cannot take it now. */
-    private boolean send(final EventType type, final int pid, final long timestamp, final byte[] body, final int length,
+    /**
+     * Hands one record to the producer; false (and back-off) when Kafka or the registry cannot take it now.
+     * {@code framed} is the value to send with its framing header not yet written; the producer keeps it.
+     */
+    private boolean send(final EventType type, final int pid, final long timestamp, final byte[] framed,
                          final SpoolSegment segment, final int local) {
         boolean counted = false;
         try {
-            final int schemaId = schemaId(type);
-            final byte[] value = ConfluentFraming.frame(schemaId, body, 0, length);
+            ConfluentFraming.writeHeader(framed, 0, schemaId(type));
             inflight.incrementAndGet();
             counted = true;
-            producer.send(new ProducerRecord<>(topics.get(type), null, timestamp, key(pid), value),
+            producer.send(new ProducerRecord<>(topics.get(type), null, timestamp, key(pid), framed),
                     new Ack(segment, local));
             return true;
         } catch (final RuntimeException e) {
@@ -239,9 +249,9 @@ final class Sender implements Runnable {
         byte[] key = keys.get(pid);
         if (key == null) {
             if (keys.size() > 1 << 16) {
-                keys.clear();
+                keys.clear(); // pids are reused and many are short-lived: bound the cache, rebuilding is cheap
             }
-            key = io.tether.schemas.identity.ProcessKey.of(config.hostId(), pid).getBytes(StandardCharsets.UTF_8);
+            key = ProcessKey.of(config.hostId(), pid).getBytes(StandardCharsets.UTF_8);
             keys.put(pid, key);
         }
         return key;
@@ -284,8 +294,10 @@ final class Sender implements Runnable {
         while (sent < REPLAY_SLICE && inflight.get() < MAX_INFLIGHT && !failed.get() && cursor.next()) {
             if (!cursor.acked()) {
                 final EventType type = SpoolTags.typeOf(cursor.type());
-                if (!send(type, cursor.pid(), cursor.timestampMillis(), cursor.body(), cursor.bodyLength(),
-                        cursor.segment(), cursor.local())) {
+                // the cursor reuses its buffer: the producer gets a framed copy
+                final byte[] framed = new byte[ConfluentFraming.HEADER_SIZE + cursor.bodyLength()];
+                System.arraycopy(cursor.body(), 0, framed, ConfluentFraming.HEADER_SIZE, cursor.bodyLength());
+                if (!send(type, cursor.pid(), cursor.timestampMillis(), framed, cursor.segment(), cursor.local())) {
                     return;
                 }
                 sent++;
@@ -304,7 +316,7 @@ final class Sender implements Runnable {
         if (sealIdle) {
             lastSealIdle = now;
         }
-        spool.deleteCompleted(sealIdle && queue.isEmpty() && inflight.get() == 0);
+        spool.deleteCompleted(sealIdle && handOff.isEmpty() && inflight.get() == 0);
         if (now - lastSync >= SYNC_NANOS) {
             spool.sync();
             lastSync = now;
@@ -316,6 +328,7 @@ final class Sender implements Runnable {
             lastLog = now;
             LOG.info("collector {} run {}: {}", config.hostId(), config.collectorRun(), metrics.summary());
         }
+        caughtUp = sending && nextToSend >= spool.nextIndex() && inflight.get() == 0;
         synchronized (drained) {
             drained.notifyAll();
         }
@@ -347,12 +360,15 @@ final class Sender implements Runnable {
         spool.sync();
     }
 
-    /** Blocks until the sender has handled everything accepted before the call (or the timeout passed). */
+    /**
+     * Blocks until everything accepted before the call is in the spool and acknowledged by Kafka (or the timeout
+     * passed): no event pending in the queue, the coalescer, the encoder or the hand-off, and the sender caught up.
+     */
     boolean awaitIdle(final Duration timeout) throws InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (drained) {
-            while (!(queue.isEmpty() && coalescer.held() == 0 && sending && nextToSend >= spool.nextIndex()
-                    && inflight.get() == 0)) {
+            // pending first: the sender clears caughtUp before it lowers pending
+            while (!(pending.get() == 0 && caughtUp)) {
                 final long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;

@@ -126,6 +126,15 @@ public final class Spool implements Closeable {
      */
     public long append(final byte type, final int pid, final long timestampMillis, final byte[] body, final int length)
             throws IOException {
+        return append(type, pid, timestampMillis, body, 0, length);
+    }
+
+    /**
+     * Appends one record whose body is {@code src[offset .. offset + length)}. Returns its index, or -1 when the
+     * spool is full.
+     */
+    public long append(final byte type, final int pid, final long timestampMillis, final byte[] src, final int offset,
+                       final int length) throws IOException {
         final int recordBytes = RECORD_HEADER + length;
         if (totalBytes + recordBytes > maxBytes) {
             return -1;
@@ -138,7 +147,7 @@ public final class Spool implements Closeable {
         if (writeBuffer.remaining() < recordBytes) {
             flush();
             if (writeBuffer.remaining() < recordBytes) {
-                writeLarge(type, pid, timestampMillis, body, length);
+                writeLarge(type, pid, timestampMillis, src, offset, length);
                 return finishAppend(segment, recordBytes);
             }
         }
@@ -151,17 +160,17 @@ public final class Spool implements Closeable {
         for (int shift = 56; shift >= 0; shift -= 8) {
             crc.update((int) (timestampMillis >>> shift));
         }
-        crc.update(body, 0, length);
+        crc.update(src, offset, length);
         writeBuffer.putInt(recordBytes - 8).putInt((int) crc.getValue()).put(type).putInt(pid).putLong(timestampMillis)
-                .put(body, 0, length);
+                .put(src, offset, length);
         return finishAppend(segment, recordBytes);
     }
 
-    private void writeLarge(final byte type, final int pid, final long ts, final byte[] body, final int length)
-            throws IOException {
+    private void writeLarge(final byte type, final int pid, final long ts, final byte[] src, final int offset,
+                            final int length) throws IOException {
         final ByteBuffer one = ByteBuffer.allocate(RECORD_HEADER + length);
         crc.reset();
-        final ByteBuffer covered = ByteBuffer.allocate(13 + length).put(type).putInt(pid).putLong(ts).put(body, 0, length);
+        final ByteBuffer covered = ByteBuffer.allocate(13 + length).put(type).putInt(pid).putLong(ts).put(src, offset, length);
         crc.update(covered.array());
         one.putInt(RECORD_HEADER - 8 + length).putInt((int) crc.getValue()).put(covered.array()).flip();
         while (one.hasRemaining()) {
