@@ -86,6 +86,12 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
      * (rebuilt on start).
      */
     private final Map<Integer, TreeSet<PendingRef>> pendingByTime = new HashMap<>();
+    /**
+     * The keys of both pending stores, in memory (rebuilt on start), so that an exec or fork looks for what waits
+     * for its instance with a prefix check here instead of a RocksDB scan — almost always there is nothing.
+     */
+    private final TreeSet<String> pendingEventKeys = new TreeSet<>();
+    private final TreeSet<String> pendingForkKeys = new TreeSet<>();
     /** Per source partition, the latest event time seen from it: the clock that decides when to give up. */
     private final Map<Integer, Long> partitionTime = new HashMap<>();
     private long lastLogMillis = Long.MIN_VALUE;
@@ -128,11 +134,17 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         latest.clear();
         pendingByTime.clear();
         partitionTime.clear();
+        pendingEventKeys.clear();
+        pendingForkKeys.clear();
         try (KeyValueIterator<String, HostEvent> it = pendingEvents.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, HostEvent> kv = it.next();
                 pendingIndex(kv.value.sourcePartition()).add(new PendingRef(kv.value.timeMillis(), kv.key));
+                pendingEventKeys.add(kv.key);
             }
+        }
+        try (KeyValueIterator<String, String> it = pendingForks.all()) {
+            it.forEachRemaining(kv -> pendingForkKeys.add(kv.key));
         }
         context.schedule(sweepInterval, PunctuationType.STREAM_TIME, this::giveUpExpired);
         context.schedule(pendingForkRetention, PunctuationType.STREAM_TIME, this::dropStalePendingForks);
@@ -169,13 +181,18 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     private void fork(final String host, final int pid, final long startTime, final int parentPid,
                       final long parentStartTime, final long timeMicros, final int sourceMask) {
-        final VersionedRecord<ProcessVersion> parent = programs.get(ProcessKey.of(host, parentPid),
-            millis(timeMicros));
-        if (parent != null && parent.value().startTime() == parentStartTime) {
-            install(host, pid, new ProcessVersion(startTime, parent.value().program(), sourceMask, timeMicros));
+        final String parentKey = ProcessKey.of(host, parentPid);
+        ProcessVersion parent = latest.get(parentKey, parentStartTime, millis(timeMicros));
+        if (parent == null) {
+            final VersionedRecord<ProcessVersion> stored = programs.get(parentKey, millis(timeMicros));
+            parent = stored == null || stored.value().startTime() != parentStartTime ? null : stored.value();
+        }
+        if (parent != null) {
+            install(host, pid, new ProcessVersion(startTime, parent.program(), sourceMask, timeMicros));
         } else {
-            pendingForks.put(instancePrefix(host, parentPid, parentStartTime) + pid + "|" + startTime,
-                timeMicros + "|" + sourceMask);
+            final String key = instancePrefix(host, parentPid, parentStartTime) + pid + "|" + startTime;
+            pendingForks.put(key, timeMicros + "|" + sourceMask);
+            pendingForkKeys.add(key);
         }
     }
 
@@ -202,6 +219,9 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     /** A parent's program became known: children forked at or after that time inherit it, recursively. */
     private void resolvePendingForks(final String host, final int pid, final ProcessVersion version) {
+        if (!startsWithAny(pendingForkKeys, instancePrefix(host, pid, version.startTime()))) {
+            return;
+        }
         final List<KeyValue<String, String>> waiting = new ArrayList<>();
         try (KeyValueIterator<String, String> it = pendingForks.prefixScan(instancePrefix(host, pid,
             version.startTime()), Serdes.String().serializer())) {
@@ -214,6 +234,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
                 continue; // forked before this exec: it inherited an earlier program of the parent
             }
             pendingForks.delete(w.key);
+            pendingForkKeys.remove(w.key);
             final String[] key = w.key.split("\\|");
             final int childPid = Integer.parseInt(key[key.length - 2]);
             final long childStart = Long.parseLong(key[key.length - 1]);
@@ -249,6 +270,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             }
         }
         stale.forEach(pendingForks::delete);
+        stale.forEach(pendingForkKeys::remove);
     }
 
     // ---------------------------------------------------------------- attribution
@@ -262,6 +284,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         } else {
             final String key = pendingKey(h);
             pendingIndex(e.sourcePartition()).add(new PendingRef(millis(h.getTimeMicros()), key));
+            pendingEventKeys.add(key);
             pendingEvents.put(key, e);
         }
     }
@@ -293,6 +316,9 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     /** An instance became known: the events that waited for it are attributed now, in their own time order. */
     private void resolvePendingEvents(final String host, final int pid, final ProcessVersion version) {
+        if (!startsWithAny(pendingEventKeys, instancePrefix(host, pid, version.startTime()))) {
+            return;
+        }
         final List<KeyValue<String, HostEvent>> waiting = new ArrayList<>();
         try (KeyValueIterator<String, HostEvent> it = pendingEvents.prefixScan(instancePrefix(host, pid,
             version.startTime()), Serdes.String().serializer())) {
@@ -304,6 +330,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             if (result != null) {
                 context.forward(new Record<>(processKey(h), result, millis(h.getTimeMicros())));
                 pendingEvents.delete(w.key);
+                pendingEventKeys.remove(w.key);
                 pendingIndex(w.value.sourcePartition()).remove(new PendingRef(millis(h.getTimeMicros()), w.key));
             }
         }
@@ -324,6 +351,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         final long now = clock(sourcePartition);
         while (!refs.isEmpty() && now > refs.first().timeMillis() + graceMillis) {
             final PendingRef due = refs.pollFirst();
+            pendingEventKeys.remove(due.key());
             final HostEvent e = pendingEvents.get(due.key());
             if (e != null) {
                 pendingEvents.delete(due.key());
@@ -398,6 +426,11 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             final int byTime = Long.compare(timeMillis, o.timeMillis);
             return byTime != 0 ? byTime : key.compareTo(o.key);
         }
+    }
+
+    private static boolean startsWithAny(final TreeSet<String> keys, final String prefix) {
+        final String next = keys.ceiling(prefix);
+        return next != null && next.startsWith(prefix);
     }
 
     private static String instancePrefix(final String host, final int pid, final long startTime) {
