@@ -5,7 +5,6 @@ import io.tether.collector.probe.ProbeLibrary;
 import io.tether.collector.scan.NetnsScope;
 import io.tether.collector.support.Programs;
 import io.tether.collector.support.PublishedEvents;
-import io.tether.registry.SchemaRegistryServer;
 import io.tether.schemas.Topics;
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.AccessMode;
@@ -15,13 +14,10 @@ import io.tether.schemas.event.ExecEvent;
 import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.identity.ProcessKey;
-import io.tether.testkit.KafkaBrokerExtension;
 import io.tether.netns.NetnsHost;
 import io.tether.netns.NetnsHosts;
 import io.tether.testkit.netns.TestHosts;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,25 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Collectors publishing into a real broker through the real schema registry. */
 class CollectorKafkaTest {
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.singleNode();
-    private static SchemaRegistryServer registry;
+    static final EventBroker KAFKA = new EventBroker();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startRegistry() {
-        KAFKA.createTopics(Topics.EXEC, Topics.FORK, Topics.EXIT, Topics.OPEN, Topics.CONNECT, Topics.ACCEPT);
-        registry = SchemaRegistryServer.start(KAFKA.bootstrapServers(), 0);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
-
     private CollectorConfig config(final String hostId) {
-        return CollectorConfig.of(hostId, KAFKA.bootstrapServers(), registry.url())
+        return CollectorConfig.of(hostId, KAFKA.bootstrapServers(), KAFKA.registryUrl())
                 .withSpoolDir(dir.resolve("spool-" + hostId))
                 .withChannelDir(dir.resolve("channels"))
                 .withScanInterval(Duration.ofMillis(300))
@@ -81,7 +65,7 @@ class CollectorKafkaTest {
                  Collector c2 = Collector.start(config(id2).withScope(NetnsScope.named(h2.namespace())));
                  Programs.Running client = Programs.start(h2.command(List.of(python, clientScript.toString(),
                          h1.address(), server.word(1))));
-                 PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
+                 PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), KAFKA.registryUrl())) {
                 final List<ConsumerRecord<String, Object>> records = published.until(
                         r -> find(r, AcceptEvent.class, id1).isPresent() && find(r, ConnectEvent.class, id2).isPresent(),
                         Duration.ofSeconds(60));
@@ -130,7 +114,7 @@ class CollectorKafkaTest {
             serverBuilder.environment().put(ProbeChannel.ENV_CHANNEL,
                     CollectorConfig.channelFile(collector.config().channelDir(), hostId).toString());
             try (Programs.Running server = Programs.startWith(serverBuilder);
-                 PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
+                 PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), KAFKA.registryUrl())) {
                 final String port = server.word(1);
                 assertEquals("done", request(python, port, "write"));
                 assertEquals("served", request(python, port, "exec"));

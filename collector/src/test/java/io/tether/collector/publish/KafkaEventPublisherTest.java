@@ -1,19 +1,15 @@
 package io.tether.collector.publish;
 
+import io.tether.collector.EventBroker;
 import io.tether.collector.support.PublishedEvents;
-import io.tether.registry.SchemaRegistryServer;
-import io.tether.schemas.Topics;
 import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.event.CaptureSource;
 import io.tether.schemas.event.EventHeader;
 import io.tether.schemas.event.ExitEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.identity.ProcessKey;
-import io.tether.testkit.KafkaBrokerExtension;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,22 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KafkaEventPublisherTest {
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.singleNode();
-    private static SchemaRegistryServer registry;
+    static final EventBroker KAFKA = new EventBroker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        KAFKA.createTopics(Topics.EXEC, Topics.FORK, Topics.EXIT, Topics.OPEN, Topics.CONNECT, Topics.ACCEPT);
-        registry = SchemaRegistryServer.start(KAFKA.bootstrapServers(), 0);
-    }
-
-    @AfterAll
-    static void stop() {
-        registry.close();
-    }
 
     @Test
     void everyEventArrivesOnceStampedKeyedAndInItsProcessOrderAcrossManyBatches() throws Exception {
@@ -63,7 +47,7 @@ class KafkaEventPublisherTest {
         final Map<String, Integer> acceptedPerOpen = new HashMap<>();
         final long accepted;
         final CollectorMetrics metrics = new CollectorMetrics();
-        try (RegistrySchemaIds ids = RegistrySchemaIds.forUrl(registry.url());
+        try (RegistrySchemaIds ids = RegistrySchemaIds.forUrl(KAFKA.registryUrl());
              KafkaEventPublisher publisher = KafkaEventPublisher.start(config, ids, metrics)) {
             long time = 1_700_000_000_000_000L;
             for (int i = 0; i < opensPerPid; i++) {
@@ -135,7 +119,7 @@ class KafkaEventPublisherTest {
                 dir.resolve("spool")).withCoalesceWindow(Duration.ofMinutes(10));
         final CollectorMetrics metrics = new CollectorMetrics();
         final int files = 2_500;
-        try (RegistrySchemaIds ids = RegistrySchemaIds.forUrl(registry.url());
+        try (RegistrySchemaIds ids = RegistrySchemaIds.forUrl(KAFKA.registryUrl());
              KafkaEventPublisher publisher = KafkaEventPublisher.start(config, ids, metrics)) {
             for (int round = 0; round < 3; round++) {
                 for (int i = 0; i < files; i++) {
@@ -151,7 +135,7 @@ class KafkaEventPublisherTest {
 
     /** What the broker holds from {@code host} (the tests share the topics), read until {@code expected} arrived. */
     private static List<ConsumerRecord<String, Object>> publishedBy(final String host, final long expected) {
-        try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
+        try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), KAFKA.registryUrl())) {
             return published.until(r -> r.stream().filter(c -> fromHost(c, host)).count() >= expected,
                     Duration.ofMinutes(1)).stream().filter(c -> fromHost(c, host)).toList();
         }

@@ -1,10 +1,9 @@
 package io.tether.collector.trace;
 
+import io.tether.collector.EventBroker;
 import io.tether.collector.probe.ProcessStartTime;
 import io.tether.collector.support.Programs;
 import io.tether.collector.support.PublishedEvents;
-import io.tether.registry.SchemaRegistryServer;
-import io.tether.schemas.Topics;
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.event.CaptureSource;
@@ -16,10 +15,7 @@ import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.event.Protocol;
 import io.tether.schemas.identity.ProcessKey;
-import io.tether.testkit.KafkaBrokerExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,22 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code tether trace} on a real program, publishing into a real broker through the real schema registry. */
 class TraceKafkaTest {
     @RegisterExtension
-    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.singleNode();
-    private static SchemaRegistryServer registry;
+    static final EventBroker KAFKA = new EventBroker();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startRegistry() {
-        KAFKA.createTopics(Topics.EXEC, Topics.FORK, Topics.EXIT, Topics.OPEN, Topics.CONNECT, Topics.ACCEPT);
-        registry = SchemaRegistryServer.start(KAFKA.bootstrapServers(), 0);
-    }
-
-    @AfterAll
-    static void stopRegistry() {
-        registry.close();
-    }
 
     @Test
     void aTracedProgramAndItsChildrenArePublishedAsStraceEventsWithTheirRealIdentities() throws Exception {
@@ -65,7 +49,7 @@ class TraceKafkaTest {
         final String hostId = "trace-" + Long.toString(System.nanoTime(), 36);
 
         final TraceRun run = TraceRun.of(List.of("--host-id", hostId, "--bootstrap", KAFKA.bootstrapServers(),
-                "--registry", registry.url(), "--spool-dir", dir.resolve("spool").toString(), "--",
+                "--registry", KAFKA.registryUrl(), "--spool-dir", dir.resolve("spool").toString(), "--",
                 python, script.toString(), work.toString()), Map.of(), dir);
 
         // the command's output and exit code pass through; the trace never shows up in them
@@ -81,7 +65,7 @@ class TraceKafkaTest {
         final int childPid = Integer.parseInt(child[1]);
         final ProcessStartTime clock = ProcessStartTime.ofThisBoot();
 
-        try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
+        try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), KAFKA.registryUrl())) {
             // 'tether trace' waited for Kafka's acknowledgements before it ended; a poll may still return one topic
             // before another, so wait for the last event of each kind the assertions use
             final List<ConsumerRecord<String, Object>> records = published.until(r ->
