@@ -24,7 +24,8 @@ class ProcessAttributionTest extends TopologyTestBase {
         final MigrationSet server = setOf("/usr/bin/server@h1");
         assertEquals(List.of("/usr/bin/server@h1"), apps(server));
         assertEquals(List.of("h1:/var/log/server.log=MOVE"), files(server));
-        assertEquals(List.of(100, 101), server.getApps().get(0).getPids());
+        assertEquals(List.of(100), server.getApps().get(0).getPids(), "the child runs the helper now, not the server");
+        assertEquals(List.of(101), setOf("/usr/bin/helper@h1").getApps().get(0).getPids());
         assertEquals(List.of("h1:/etc/helper.conf=COPY"), files(setOf("/usr/bin/helper@h1")));
     }
 

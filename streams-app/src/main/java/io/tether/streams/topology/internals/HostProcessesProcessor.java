@@ -209,6 +209,13 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             && existing.value().timeMicros() > version.timeMicros()) {
             return;
         }
+        if (existing != null && existing.value().startTime() == version.startTime()
+            && existing.value().timeMicros() <= version.timeMicros()
+            && !existing.value().program().equals(version.program())) {
+            // the instance execs another program (a forked child, a shell's exec): it no longer runs the old one
+            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, existing.value().program(),
+                pid, version.sourceMask(), version.timeMicros())), at));
+        }
         programs.put(key, version, at);
         latest.put(key, version, at);
         context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.process(host, version.program(), pid,
