@@ -146,9 +146,8 @@ public final class StreamsE2eBench {
     }
 
     /**
-     * Writes N events spread evenly over {@code historySeconds} of event time (short by default: in a backlog the
-     * inputs race ahead of the process table, which arrives through two repartition hops, and events further
-     * apart than the attribution grace would find no process), then per partition a few records from
+     * Writes N events spread evenly over {@code historySeconds} of event time (short by default, so that the run
+     * stays within the process table's history of a few minutes), then per partition a few records from
      * a process nobody knows, later than the grace periods: they advance stream time so that the joins release the
      * last events instead of holding them for records that never come. Returns how many records were written.
      */

@@ -30,10 +30,9 @@ public record EmbeddedStreams(String bootstrap, String registryUrl, int httpPort
     }
 
     /**
-     * A replay feeds history as fast as Kafka delivers it: the PID table reaches the attribution step through two
-     * repartition topics and lags behind the events it explains, while stream time races ahead. Every exec is in
-     * the recording, so a replay waits for it as long as the evidence window instead of giving up after the live
-     * grace (pending events are retried as the table catches up; the decision stays a function of event time).
+     * A replay feeds history as fast as Kafka delivers it. Every exec is in the recording, so a replay waits for it
+     * as long as the evidence window instead of giving up after the live grace: a fork whose parent's exec sits in
+     * another, slower-consumed input partition is still resolved (the decision stays a function of event time).
      */
     public EmbeddedStreams forReplay() {
         return new EmbeddedStreams(bootstrap, registryUrl, httpPort, stateDir, applicationId, topicPrefix,

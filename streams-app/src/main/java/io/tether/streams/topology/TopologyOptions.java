@@ -148,8 +148,9 @@ public final class TopologyOptions {
      *
      * <p>The grace costs no latency: an event whose process is already known (the common case — the probe and the
      * {@code /proc} scan send the exec before anything the process does) is attributed and emitted at once; only
-     * events that arrive before their exec wait, and they are attributed as soon as the exec arrives (within
-     * {@link #attributionRetryInterval()}). The trade-off is in the other direction: a shorter grace gives up
+     * events that arrive before their exec wait, and they are attributed the moment the exec arrives (it travels
+     * through the same host task). The grace is measured on the event's own input partition (see
+     * {@code HostProcessesProcessor}). The trade-off is in the other direction: a shorter grace gives up
      * sooner on execs that are really late (a collector that lags behind another's, a slow {@code /proc} scan),
      * and a longer one keeps unattributable events in the pending store longer and delays the evidence expiry
      * (see {@link #evidenceLateness()}). 30 s covers the collectors' publish batching and a scan period.
@@ -159,8 +160,8 @@ public final class TopologyOptions {
     }
 
     /**
-     * How often (wall clock, and stream time) events waiting for their exec are looked up again. Bounds the extra
-     * latency of an event that arrived before its exec. Default 100 ms.
+     * How often (stream time) events still waiting for their exec are checked against the grace; an event waiting
+     * is attributed when its exec arrives, not on this schedule. Default 100 ms.
      */
     public Duration attributionRetryInterval() {
         return attributionRetryInterval;

@@ -157,8 +157,8 @@ class EndToEndTest {
         send(Topics.EXEC, proc("computer-1", 100), exec("computer-1", 100, T, "/usr/bin/ap1"), T);
         send(Topics.EXEC, proc("computer-2", 200), exec("computer-2", 200, T, "/usr/bin/ap2"), T);
         events.flush();
-        // the process table is fed through two repartition topics: let it learn both programs before their
-        // processes' events are released from the join buffers, as it would in the hours a real system runs
+        // let the process table learn both programs first, as it would in the hours a real system runs (events
+        // that come before their exec also work: they wait for it; other tests show that)
         Eventually.waitUntil("the process table knows both programs", WAIT,
             () -> knownProcess(proc("computer-1", 100)) && knownProcess(proc("computer-2", 200)));
         send(Topics.OPEN, proc("computer-1", 100), open("computer-1", 100, T + 1000, "/data/A", AccessMode.READ), T + 1000);
