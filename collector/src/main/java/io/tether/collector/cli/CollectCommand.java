@@ -6,6 +6,7 @@ import io.tether.collector.scan.NetnsScope;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -21,14 +22,8 @@ public final class CollectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host-id", required = true, paramLabel = "H", description = "Id of this host in the events.")
-    String hostId;
-
-    @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers (host:port,...).")
-    String bootstrap;
-
-    @Option(names = "--registry", required = true, paramLabel = "R", description = "Schema registry URL (http://host:port).")
-    String registry;
+    @Mixin
+    PublishTarget target;
 
     @CommandLine.ArgGroup(exclusive = true)
     NetnsChoice netns;
@@ -55,9 +50,6 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus /metrics on this port.")
     Integer metricsPort;
 
-    @Option(names = "--producer-config", paramLabel = "KEY=VALUE",
-            description = "Extra Kafka producer setting (repeatable), e.g. security.protocol=SSL.")
-    java.util.Map<String, String> producerConfigs = new java.util.LinkedHashMap<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -92,9 +84,8 @@ public final class CollectCommand implements Callable<Integer> {
             } else {
                 scope = NetnsScope.own(Path.of("/proc"));
             }
-            CollectorConfig config = CollectorConfig.of(hostId, bootstrap, registry).withScope(scope)
-                    .withScanInterval(scanInterval).withMetricsPort(metricsPort)
-                    .withProducerConfigs(new java.util.HashMap<>(producerConfigs));
+            CollectorConfig config = target.config().withScope(scope)
+                    .withScanInterval(scanInterval).withMetricsPort(metricsPort);
             if (channelDir != null) {
                 config = config.withChannelDir(channelDir);
             }

@@ -8,6 +8,7 @@ import io.tether.collector.trace.TraceSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -19,9 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -41,14 +40,8 @@ public final class TraceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--host-id", required = true, paramLabel = "H", description = "Id of this host in the events.")
-    String hostId;
-
-    @Option(names = "--bootstrap", required = true, paramLabel = "B", description = "Kafka bootstrap servers (host:port,...).")
-    String bootstrap;
-
-    @Option(names = "--registry", required = true, paramLabel = "R", description = "Schema registry URL (http://host:port).")
-    String registry;
+    @Mixin
+    PublishTarget target;
 
     @Option(names = "--netns-note", description = "Note each process's network namespace (inode) in the events, "
             + "e.g. when CMD is 'ip netns exec NAME ...' and loopback addresses must be told apart.")
@@ -61,9 +54,6 @@ public final class TraceCommand implements Callable<Integer> {
             description = "Local spool for Kafka outages (default: a trace spool of host H in the temp directory).")
     Path spoolDir;
 
-    @Option(names = "--producer-config", paramLabel = "KEY=VALUE",
-            description = "Extra Kafka producer setting (repeatable), e.g. security.protocol=SSL.")
-    Map<String, String> producerConfigs = new LinkedHashMap<>();
 
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
@@ -87,7 +77,7 @@ public final class TraceCommand implements Callable<Integer> {
             throw new CommandLine.ExecutionException(spec.commandLine(), "cannot start publishing: " + e.getMessage(), e);
         }
         try {
-            final StraceTranslator translator = new StraceTranslator(hostId, collector.publisher(), Path.of("/proc"),
+            final StraceTranslator translator = new StraceTranslator(target.hostId(), collector.publisher(), Path.of("/proc"),
                     ProcessStartTime.ofThisBoot(), netnsNote, includePseudoFiles);
             final TraceSession session = TraceSession.start(strace, command, translator);
             for (final String name : FORWARDED) {
@@ -106,7 +96,7 @@ public final class TraceCommand implements Callable<Integer> {
                         final Collector collector) throws InterruptedException {
         if (!collector.awaitDelivered(DELIVERY_WAIT)) {
             err.println("tether trace: Kafka has not acknowledged every event yet; the rest stay in "
-                    + collector.config().spoolDir() + " and the next 'tether trace --host-id " + hostId
+                    + collector.config().spoolDir() + " and the next 'tether trace --host-id " + target.hostId()
                     + "' with this spool sends them");
         }
         if (session.parser().unreadable() > 0 || session.parser().orphanHalves() > 0 || session.failedRecords() > 0) {
@@ -123,11 +113,11 @@ public final class TraceCommand implements Callable<Integer> {
 
     private CollectorConfig config() {
         try {
-            final CollectorConfig base = CollectorConfig.of(hostId, bootstrap, registry);
+            final CollectorConfig base = target.config();
             // no /proc scanner, no probe channel: this collector only publishes what strace shows
             return base.withScanInterval(Duration.ZERO).withChannelDir(null)
-                    .withSpoolDir(spoolDir != null ? spoolDir : base.spoolDir().resolveSibling(hostId + ".trace"))
-                    .withProducerConfigs(new java.util.HashMap<>(producerConfigs));
+                    .withSpoolDir(spoolDir != null ? spoolDir
+                        : base.spoolDir().resolveSibling(target.hostId() + ".trace"));
         } catch (final IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
