@@ -2,6 +2,7 @@ package io.tether.bench.collector;
 
 import io.tether.collector.publish.CollectorMetrics;
 import io.tether.collector.publish.KafkaEventPublisher;
+import io.tether.collector.publish.ProducerSettings;
 import io.tether.collector.publish.PublisherConfig;
 import io.tether.collector.publish.RegistrySchemaIds;
 import io.tether.registry.SchemaRegistryServer;
@@ -227,14 +228,8 @@ public final class PublishRateBenchmark {
     }
 
     private static Map<String, Object> producerSettings(final String bootstrap) {
-        final Map<String, Object> props = new HashMap<>();
+        final Map<String, Object> props = ProducerSettings.delivery();
         props.put("bootstrap.servers", bootstrap);
-        props.put("enable.idempotence", true);
-        props.put("acks", "all");
-        props.put("linger.ms", 20);
-        props.put("batch.size", 256 * 1024);
-        props.put("buffer.memory", 64L << 20);
-        props.put("compression.type", "lz4");
         return props;
     }
 

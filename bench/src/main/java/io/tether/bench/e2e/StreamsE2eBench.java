@@ -1,5 +1,6 @@
 package io.tether.bench.e2e;
 
+import io.tether.collector.publish.ProducerSettings;
 import io.tether.registry.SchemaRegistryServer;
 import io.tether.schemas.serde.AvroDeserializer;
 import io.tether.schemas.serde.AvroSerializer;
@@ -209,15 +210,9 @@ public final class StreamsE2eBench {
     }
 
     private Map<String, Object> producerProps() {
-        // the collector's own producer settings (see PublishRateBenchmark)
-        final Map<String, Object> props = new HashMap<>();
+        // the collector's own producer settings
+        final Map<String, Object> props = ProducerSettings.delivery();
         props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("enable.idempotence", true);
-        props.put("acks", "all");
-        props.put("linger.ms", 20);
-        props.put("batch.size", 256 * 1024);
-        props.put("buffer.memory", 64L << 20);
-        props.put("compression.type", "lz4");
         return props;
     }
 

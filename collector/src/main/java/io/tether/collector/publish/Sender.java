@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -118,14 +117,7 @@ final class Sender implements Runnable {
     }
 
     private Producer<byte[], byte[]> newProducer() {
-        final Map<String, Object> props = new HashMap<>();
-        props.put("enable.idempotence", true);
-        props.put("acks", "all");
-        props.put("max.in.flight.requests.per.connection", 5);
-        props.put("linger.ms", 20);
-        props.put("batch.size", 256 * 1024);
-        props.put("buffer.memory", 64L << 20);
-        props.put("compression.type", "lz4");
+        final Map<String, Object> props = ProducerSettings.delivery();
         // a down broker must not stall the sender for long: the spool holds what cannot be sent
         props.put("max.block.ms", 2_000);
         props.put("request.timeout.ms", 10_000);
