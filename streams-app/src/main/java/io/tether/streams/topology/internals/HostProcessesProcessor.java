@@ -226,15 +226,8 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     /** A parent's program became known: children forked at or after that time inherit it, recursively. */
     private void resolvePendingForks(final String host, final int pid, final ProcessVersion version) {
-        if (!startsWithAny(pendingForkKeys, instancePrefix(host, pid, version.startTime()))) {
-            return;
-        }
-        final List<KeyValue<String, String>> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = pendingForks.prefixScan(instancePrefix(host, pid,
-            version.startTime()), Serdes.String().serializer())) {
-            it.forEachRemaining(waiting::add);
-        }
-        for (final KeyValue<String, String> w : waiting) {
+        for (final KeyValue<String, String> w : waitingFor(pendingForks, pendingForkKeys,
+            instancePrefix(host, pid, version.startTime()))) {
             final String[] value = w.value.split("\\|");
             final long forkMicros = Long.parseLong(value[0]);
             if (forkMicros < version.timeMicros()) {
@@ -323,15 +316,8 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     /** An instance became known: the events that waited for it are attributed now, in their own time order. */
     private void resolvePendingEvents(final String host, final int pid, final ProcessVersion version) {
-        if (!startsWithAny(pendingEventKeys, instancePrefix(host, pid, version.startTime()))) {
-            return;
-        }
-        final List<KeyValue<String, HostEvent>> waiting = new ArrayList<>();
-        try (KeyValueIterator<String, HostEvent> it = pendingEvents.prefixScan(instancePrefix(host, pid,
-            version.startTime()), Serdes.String().serializer())) {
-            it.forEachRemaining(waiting::add);
-        }
-        for (final KeyValue<String, HostEvent> w : waiting) {
+        for (final KeyValue<String, HostEvent> w : waitingFor(pendingEvents, pendingEventKeys,
+            instancePrefix(host, pid, version.startTime()))) {
             final EventHeader h = w.value.header();
             final HostOutput result = lookup(w.value, h);
             if (result != null) {
@@ -344,7 +330,8 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     }
 
     private void giveUpExpired(final long streamTimeMillis) {
-        for (final Integer partition : List.copyOf(pendingByTime.keySet())) {
+        // giving up forwards downstream only: nothing here adds a partition while this loop runs
+        for (final Integer partition : pendingByTime.keySet()) {
             giveUpDue(partition);
         }
     }
@@ -435,9 +422,21 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         }
     }
 
-    private static boolean startsWithAny(final TreeSet<String> keys, final String prefix) {
+    /**
+     * What waits in a pending store under {@code prefix} (an instance), read into a list so the caller may delete as
+     * it goes. The in-memory {@code keys} of that store answer "nothing" without a RocksDB scan, the common case.
+     */
+    private static <V> List<KeyValue<String, V>> waitingFor(final KeyValueStore<String, V> store,
+                                                            final TreeSet<String> keys, final String prefix) {
         final String next = keys.ceiling(prefix);
-        return next != null && next.startsWith(prefix);
+        if (next == null || !next.startsWith(prefix)) {
+            return List.of();
+        }
+        final List<KeyValue<String, V>> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = store.prefixScan(prefix, Serdes.String().serializer())) {
+            it.forEachRemaining(waiting::add);
+        }
+        return waiting;
     }
 
     private static String instancePrefix(final String host, final int pid, final long startTime) {
