@@ -230,12 +230,11 @@ public final class MigrationSetTopology {
     private static ProcessorSupplier<String, HostEvent, String, HostOutput> hostProcessor(
             final TopologyOptions options, final HostEventSerde hostEvents) {
         final Duration grace = options.pidTableGrace();
-        final Duration sweep = options.attributionRetryInterval();
         final Duration history = options.processHistory();
         return new ProcessorSupplier<>() {
             @Override
             public HostProcessesProcessor get() {
-                return new HostProcessesProcessor(grace, sweep, history);
+                return new HostProcessesProcessor(grace, history);
             }
 
             @Override

@@ -31,7 +31,6 @@ public final class TopologyOptions {
     private final Duration joinWindow;
     private final Duration joinGrace;
     private final Duration pidTableGrace;
-    private final Duration attributionRetryInterval;
     private final Duration expiryInterval;
     private final Duration emitInterval;
     private final Duration evidenceRefresh;
@@ -51,7 +50,6 @@ public final class TopologyOptions {
         this.joinWindow = b.joinWindow;
         this.joinGrace = b.joinGrace;
         this.pidTableGrace = b.pidTableGrace;
-        this.attributionRetryInterval = b.attributionRetryInterval;
         this.expiryInterval = b.expiryInterval;
         this.emitInterval = b.emitInterval;
         this.evidenceRefresh = b.evidenceRefresh;
@@ -78,7 +76,6 @@ public final class TopologyOptions {
         b.joinWindow = joinWindow;
         b.joinGrace = joinGrace;
         b.pidTableGrace = pidTableGrace;
-        b.attributionRetryInterval = attributionRetryInterval;
         b.expiryInterval = expiryInterval;
         b.evidenceRefresh = evidenceRefresh;
         b.emitInterval = emitInterval;
@@ -159,14 +156,6 @@ public final class TopologyOptions {
         return pidTableGrace;
     }
 
-    /**
-     * How often (stream time) events still waiting for their exec are checked against the grace; an event waiting
-     * is attributed when its exec arrives, not on this schedule. Default 100 ms.
-     */
-    public Duration attributionRetryInterval() {
-        return attributionRetryInterval;
-    }
-
     /** How often (event time) expired evidence is retired. */
     public Duration expiryInterval() {
         return expiryInterval;
@@ -230,7 +219,6 @@ public final class TopologyOptions {
         private Duration joinWindow = Duration.ofSeconds(30);
         private Duration joinGrace = Duration.ofSeconds(30);
         private Duration pidTableGrace = Duration.ofSeconds(30);
-        private Duration attributionRetryInterval = Duration.ofMillis(100);
         private Duration expiryInterval = Duration.ofSeconds(10);
         private Duration emitInterval = Duration.ofMillis(100);
         private Duration evidenceRefresh = Duration.ofSeconds(10);
@@ -306,11 +294,6 @@ public final class TopologyOptions {
 
         public Builder pidTableGrace(final Duration grace) {
             this.pidTableGrace = nonNegative(grace, "pidTableGrace");
-            return this;
-        }
-
-        public Builder attributionRetryInterval(final Duration interval) {
-            this.attributionRetryInterval = positive(interval, "attributionRetryInterval");
             return this;
         }
 

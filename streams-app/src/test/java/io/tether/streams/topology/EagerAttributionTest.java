@@ -76,7 +76,7 @@ class EagerAttributionTest extends TopologyTestBase {
         // a known process's event moves stream time past the grace
         final Proc ticker = proc("h2", 1, 0);
         exec(ticker, 1, "/usr/bin/ticker");
-        open(ticker, 10 + options.pidTableGrace().toMillis() + options.attributionRetryInterval().toMillis() + 1,
+        open(ticker, 10 + options.pidTableGrace().toMillis() + 1,
             "/tmp/tick", AccessMode.READ);
         flush();
 

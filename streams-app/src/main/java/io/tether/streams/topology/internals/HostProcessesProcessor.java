@@ -46,13 +46,14 @@ import org.slf4j.LoggerFactory;
  *   <li>exit: a tombstone just after the exit, so that a later instance with the same pid never inherits it;</li>
  *   <li>open/connect/accept of a known instance are attributed and forwarded at once. An event whose instance is
  *       not known yet waits in {@link StoreNames#PENDING_EVENTS} and is attributed the moment its exec or fork
- *       arrives; once stream time passes its time plus the grace it is given up: counted in the
+ *       arrives; once its own input partition's event time passes its time plus the grace (checked as each
+ *       record arrives) it is given up: counted in the
  *       {@code unattributed-events-total} metric (tagged {@code event-type}), logged (rate limited) and forwarded
  *       as {@link HostOutput#givenUp}, which the topology writes to the DLQ with the reason in the
  *       {@value #REASON_HEADER} header. Nothing is lost silently.</li>
  * </ul>
  * Every version is checked against the instance's start time, so a reused pid never matches a dead instance.
- * Determinism: lookups are by event time, and giving up is decided on stream time only.
+ * Determinism: lookups are by event time, and giving up is decided on event time only, never the wall clock.
  *
  * <p>Why one task per host rather than a PID table on its own topic that attribution joins: the table then
  * arrives through its own repartition topic and, when the app catches up on a backlog, lags the events it
@@ -73,7 +74,6 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private static final long LOG_EVERY_MILLIS = 60_000L;
 
     private final long graceMillis;
-    private final Duration sweepInterval;
     private final Duration pendingForkRetention;
     private ProcessorContext<String, HostOutput> context;
     private VersionedKeyValueStore<String, ProcessVersion> programs;
@@ -98,14 +98,11 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private long suppressedLogs;
 
     /**
-     * @param grace                how long (stream time) an event waits for the exec or fork of its process
-     * @param sweepInterval        how often (stream time) waiting events are checked against the grace
+     * @param grace                how long (event time of its input partition) an event waits for its exec or fork
      * @param pendingForkRetention how long a fork waits for its parent's exec
      */
-    public HostProcessesProcessor(final Duration grace, final Duration sweepInterval,
-                                  final Duration pendingForkRetention) {
+    public HostProcessesProcessor(final Duration grace, final Duration pendingForkRetention) {
         this.graceMillis = grace.toMillis();
-        this.sweepInterval = sweepInterval;
         this.pendingForkRetention = pendingForkRetention;
     }
 
@@ -146,7 +143,6 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         try (KeyValueIterator<String, String> it = pendingForks.all()) {
             it.forEachRemaining(kv -> pendingForkKeys.add(kv.key));
         }
-        context.schedule(sweepInterval, PunctuationType.STREAM_TIME, this::giveUpExpired);
         context.schedule(pendingForkRetention, PunctuationType.STREAM_TIME, this::dropStalePendingForks);
     }
 
@@ -173,8 +169,11 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             case OPEN, CONNECT, ACCEPT -> attribute(e, h, record.headers());
             default -> throw new IllegalStateException("unknown event type " + e.type());
         }
-        // this record may have moved its partition's clock past what waits (the stream-time sweep runs before it)
+        // a clock moves only with a record: its own partition's, and the task's stream time (partition -1's clock)
         giveUpDue(e.sourcePartition());
+        if (e.sourcePartition() >= 0) {
+            giveUpDue(-1);
+        }
     }
 
     // ---------------------------------------------------------------- the PID table
@@ -326,13 +325,6 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
                 pendingEventKeys.remove(w.key);
                 pendingIndex(w.value.sourcePartition()).remove(new PendingRef(millis(h.getTimeMicros()), w.key));
             }
-        }
-    }
-
-    private void giveUpExpired(final long streamTimeMillis) {
-        // giving up forwards downstream only: nothing here adds a partition while this loop runs
-        for (final Integer partition : pendingByTime.keySet()) {
-            giveUpDue(partition);
         }
     }
 

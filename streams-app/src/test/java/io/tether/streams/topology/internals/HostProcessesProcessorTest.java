@@ -68,7 +68,7 @@ class HostProcessesProcessorTest {
             store.init(context.getStateStoreContext(), store);
             context.addStateStore(store);
         }
-        processor = new HostProcessesProcessor(GRACE, Duration.ofMillis(100), Duration.ofMinutes(1));
+        processor = new HostProcessesProcessor(GRACE, Duration.ofMinutes(1));
         processor.init(context);
     }
 
