@@ -85,7 +85,7 @@ class HostProcessesProcessorTest {
         open(0, "h1", 100, 10, "/srv/early.db");
         // partition 1 races ahead by far more than the grace (a backlog consumed unevenly)
         open(1, "h1", 999, 10 + 10 * GRACE.toMillis(), "/tmp/elsewhere");
-        sweep(10 + 10 * GRACE.toMillis());
+        punctuateStreamTime(10 + 10 * GRACE.toMillis());
         assertEquals(List.of(), givenUp(), "partition 0 has not moved: the open still waits");
 
         exec(0, "h1", 100, 5, "/usr/bin/early");
@@ -99,7 +99,7 @@ class HostProcessesProcessorTest {
     void anEventIsGivenUpOnceItsOwnPartitionHasMovedPastTheGrace() {
         open(0, "h1", 100, 10, "/srv/orphan.db");
         open(0, "h1", 200, 11 + GRACE.toMillis(), "/tmp/later");
-        sweep(11 + GRACE.toMillis());
+        punctuateStreamTime(11 + GRACE.toMillis());
         final List<HostEvent> dead = givenUp();
         assertEquals(1, dead.size());
         assertEquals("/srv/orphan.db", ((OpenEvent) dead.get(0).event()).getPath());
@@ -150,7 +150,7 @@ class HostProcessesProcessorTest {
             .setCollectorRun("test").build();
     }
 
-    private void sweep(final long atMillis) {
+    private void punctuateStreamTime(final long atMillis) {
         for (final MockProcessorContext.CapturedPunctuator p : context.scheduledPunctuators()) {
             if (p.getType() == PunctuationType.STREAM_TIME) {
                 p.getPunctuator().punctuate(T0 + atMillis);
