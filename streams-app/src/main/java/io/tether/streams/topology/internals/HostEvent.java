@@ -1,7 +1,6 @@
 package io.tether.streams.topology.internals;
 
 import io.tether.schemas.event.EventHeader;
-import io.tether.schemas.identity.ProcessKey;
 import io.tether.schemas.topic.EventType;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -19,12 +18,6 @@ public record HostEvent(EventType type, SpecificRecord event, int sourcePartitio
 
     public EventHeader header() {
         return type.header(event);
-    }
-
-    /** {@code hostId|pid} of the event's process. */
-    public String processKey() {
-        final EventHeader h = header();
-        return ProcessKey.of(h.getHostId(), h.getPid());
     }
 
     public String hostId() {
