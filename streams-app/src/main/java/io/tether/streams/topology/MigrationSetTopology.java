@@ -263,9 +263,10 @@ public final class MigrationSetTopology {
 
             @Override
             public java.util.Set<StoreBuilder<?>> stores() {
+                // cached: a file use is updated by every open, its changelog needs only the last value per commit
                 return java.util.Set.of(Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(StoreNames.FILE_EVIDENCE_COALESCED), Serdes.String(),
-                    FileEvidenceCoalescer.CoalescedFileUse.SERDE));
+                    FileEvidenceCoalescer.CoalescedFileUse.SERDE).withCachingEnabled());
             }
         };
     }
@@ -281,11 +282,13 @@ public final class MigrationSetTopology {
 
             @Override
             public java.util.Set<StoreBuilder<?>> stores() {
+                // cached: evidence for the same edge is refreshed over and over; its changelog needs the last value
+                // per commit only (the graph itself lives in memory, the store is for fail-over)
                 return java.util.Set.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EVIDENCE),
-                        Serdes.String(), GraphEvent.SERDE),
+                        Serdes.String(), GraphEvent.SERDE).withCachingEnabled(),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EMITTED_INDEX),
-                        Serdes.String(), Serdes.String()));
+                        Serdes.String(), Serdes.String()).withCachingEnabled());
             }
         };
     }
