@@ -76,7 +76,7 @@ public final class UnixPeers {
 
     /**
      * Parses {@code ss -H -x} output, whose rows end "LOCAL-NAME LOCAL-INODE * PEER-INODE". The local name may hold
-     * spaces (a path) and the leading columns vary by version (Netid is left out when one type is asked for), so
+     * spaces (a path) and the leading columns differ between versions and options, so
      * rows are read from their end; netlink-mode ss prints the peer's name as "*". Rows of another shape are skipped.
      */
     public static UnixPeers parse(final String output) {
