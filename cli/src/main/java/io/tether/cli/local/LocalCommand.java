@@ -123,7 +123,7 @@ public final class LocalCommand implements Callable<Integer> {
         running.push(broker);
         broker.awaitReady();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            LocalTopics.ensure(admin);
+            LocalTopics.ensure(admin, window);
         }
 
         LocalLogs.toFile(data.resolve("logs").resolve("tether.log"));

@@ -79,7 +79,7 @@ class QueryCommandTest {
 
     @Test
     void aServerThatCannotAnswerYetSaysWhenToRetry() {
-        final QueryStores stores = new QueryStores("ap-index", "ap-index-history", "migration-sets", "migration-sets-history");
+        final QueryStores stores = new QueryStores("ap-index", "ap-index-history", "migration-sets-history");
         final LocalStores local = new LocalStores(() -> null, stores);
         final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (HttpApi api = new HttpApi(new MigrationSetQueries(() -> null, () -> new HostInfo("127.0.0.1", 1), local,
