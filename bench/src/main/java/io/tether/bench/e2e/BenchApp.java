@@ -65,7 +65,7 @@ final class BenchApp {
         final TetherConfig config = TetherConfig.load(null, Map.of(), settings);
         final QueryStores stores = QueryStores.TOPOLOGY;
         final List<RequiredTopic> topics = new java.util.ArrayList<>(TetherStreamsApp.requiredTopics(options));
-        topics.add(RequiredTopic.events(applicationId + ".dlq"));
+        topics.add(RequiredTopic.plain(applicationId + ".dlq"));
         final TetherStreamsApp app = new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), stores,
             topics).start();
         final long deadline = System.nanoTime() + timeout.toNanos();

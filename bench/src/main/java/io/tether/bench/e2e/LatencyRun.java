@@ -1,5 +1,6 @@
 package io.tether.bench.e2e;
 
+import io.tether.schemas.topic.HostPartitioner;
 import io.tether.schemas.model.FileMember;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroDeserializer;
@@ -70,6 +71,7 @@ final class LatencyRun {
         producerProps.put("enable.idempotence", true);
         producerProps.put("linger.ms", 5);
         producerProps.put("compression.type", "lz4");
+        HostPartitioner.spreadByHost(producerProps);
         final EventMix mix = new EventMix(hosts, groups, 7);
         int probes = 0;
         long sent = 0;

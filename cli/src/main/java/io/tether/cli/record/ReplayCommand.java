@@ -13,6 +13,7 @@ import io.tether.cli.internals.Progress;
 import io.tether.cli.local.EmbeddedStreams;
 import io.tether.schemas.identity.ApId;
 import io.tether.schemas.serde.AvroSerdeConfig;
+import io.tether.schemas.topic.HostPartitioner;
 import io.tether.schemas.serde.AvroSerializer;
 import io.tether.schemas.topic.EventType;
 import io.tether.streams.app.TetherStreamsApp;
@@ -188,7 +189,7 @@ public final class ReplayCommand implements Callable<Integer> {
     }
 
     private void createInputs(final Admin admin, final List<String> topics) throws InterruptedException {
-        // as many partitions as the live topics: events keep their key, so they land on the same partition number
+        // as many partitions as the live topics: each event lands on its host's partition, as it did live
         final Map<String, Integer> livePartitions = new HashMap<>();
         try {
             admin.describeTopics(RecordCommand.inputTopics()).allTopicNames().get()
@@ -216,6 +217,7 @@ public final class ReplayCommand implements Callable<Integer> {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, true);
+        HostPartitioner.spreadByHost(props);
         final Progress progress = new Progress(console, "feeding history");
         final AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
         values.configure(props, false);

@@ -1,11 +1,12 @@
 package io.tether.collector.publish;
 
+import io.tether.schemas.topic.HostPartitioner;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * How a collector's Kafka producer delivers and batches: idempotent, {@code acks=all}, large lz4 batches with a short
- * linger. Public so that the publish-rate benchmark's bare-producer baseline runs with exactly the collector's
+ * linger, partitions chosen by host ({@link HostPartitioner}). Public so that the publish-rate benchmark's bare-producer baseline runs with exactly the collector's
  * settings instead of a copy that could drift.
  */
 public final class ProducerSettings {
@@ -22,6 +23,7 @@ public final class ProducerSettings {
         props.put("batch.size", 256 * 1024);
         props.put("buffer.memory", 64L << 20);
         props.put("compression.type", "lz4");
-        return props;
+        // all events of this host share one partition number (the streams app attributes them there)
+        return HostPartitioner.spreadByHost(props);
     }
 }

@@ -10,21 +10,29 @@ import org.apache.kafka.common.config.TopicConfig;
  * instance started before any collector does not fail on a missing source topic.
  *
  * @param configs topic configs to create it with
+ * @param input   whether it is one of the input event topics, which are partitioned by host
+ *                ({@link io.tether.schemas.topic.HostPartitioner}) and must all have the same number of partitions
  */
-public record RequiredTopic(String name, Map<String, String> configs) {
+public record RequiredTopic(String name, Map<String, String> configs, boolean input) {
 
     public RequiredTopic {
         configs = Map.copyOf(configs);
     }
 
-    /** An event topic: the brokers' defaults. */
-    public static RequiredTopic events(final String name) {
-        return new RequiredTopic(name, Map.of());
+    /** An input event topic: the brokers' defaults. */
+    public static RequiredTopic input(final String name) {
+        return new RequiredTopic(name, Map.of(), true);
+    }
+
+    /** Any other topic with the brokers' defaults (e.g. a dead-letter topic). */
+    public static RequiredTopic plain(final String name) {
+        return new RequiredTopic(name, Map.of(), false);
     }
 
     /** A table's topic where only the latest value per key matters: compacted. */
     public static RequiredTopic table(final String name) {
-        return new RequiredTopic(name, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        return new RequiredTopic(name, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+            false);
     }
 
     /**
@@ -32,7 +40,7 @@ public record RequiredTopic(String name, Map<String, String> configs) {
      * {@code history} is compacted away, so that a restored store still answers "as of" over its whole history.
      */
     public static RequiredTopic versionedTable(final String name, final Duration history) {
-        return new RequiredTopic(name, versionedTableConfigs(history));
+        return new RequiredTopic(name, versionedTableConfigs(history), false);
     }
 
     /** The configs of {@link #versionedTable}, for tools that create the topic themselves. */

@@ -87,7 +87,11 @@ public final class TetherStreamsApp implements AutoCloseable {
         try {
             final Properties props = config.streamsProperties(http.port());
             self = config.applicationServer(http.port());
-            TopicSetup.ensure(props, requiredTopics);
+            final int inputPartitions = TopicSetup.ensure(props, requiredTopics);
+            if (inputPartitions > 0) {
+                // the host task checks each event's partition against its host's (HostProcessesProcessor)
+                props.put(MigrationSetTopology.INPUT_PARTITIONS_CONFIG, Integer.toString(inputPartitions));
+            }
             final KafkaStreams instance = new KafkaStreams(topology, props);
             instance.setStateListener(this::onStateChange);
             instance.setUncaughtExceptionHandler(exception -> {
@@ -120,12 +124,12 @@ public final class TetherStreamsApp implements AutoCloseable {
     /** The topics {@link MigrationSetTopology} reads and writes that Kafka Streams does not create itself. */
     public static List<RequiredTopic> requiredTopics(final TopologyOptions options) {
         return List.of(
-            RequiredTopic.events(options.execTopic()),
-            RequiredTopic.events(options.forkTopic()),
-            RequiredTopic.events(options.exitTopic()),
-            RequiredTopic.events(options.openTopic()),
-            RequiredTopic.events(options.connectTopic()),
-            RequiredTopic.events(options.acceptTopic()),
+            RequiredTopic.input(options.execTopic()),
+            RequiredTopic.input(options.forkTopic()),
+            RequiredTopic.input(options.exitTopic()),
+            RequiredTopic.input(options.openTopic()),
+            RequiredTopic.input(options.connectTopic()),
+            RequiredTopic.input(options.acceptTopic()),
             RequiredTopic.versionedTable(options.migrationSetsTopic(), options.evidenceWindow()),
             RequiredTopic.table(options.apIndexTopic()));
     }

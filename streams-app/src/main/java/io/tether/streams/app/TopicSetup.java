@@ -27,7 +27,13 @@ final class TopicSetup {
     private TopicSetup() {
     }
 
-    static void ensure(final Properties streamsProps, final List<RequiredTopic> topics) {
+    /**
+     * Creates what is missing, then checks the input topics.
+     *
+     * @return the number of partitions every input topic has (0 when there are no inputs)
+     * @throws TopicSetupException when the brokers cannot be reached, or the input topics differ in partitions
+     */
+    static int ensure(final Properties streamsProps, final List<RequiredTopic> topics) {
         final StreamsConfig streamsConfig = new StreamsConfig(streamsProps);
         final List<NewTopic> wanted = new ArrayList<>();
         for (final RequiredTopic topic : topics) {
@@ -37,16 +43,11 @@ final class TopicSetup {
         if (dlq != null && !dlq.isBlank()) {
             wanted.add(new NewTopic(dlq, Optional.empty(), Optional.empty()));
         }
-        if (wanted.isEmpty()) {
-            return;
-        }
+        final List<String> inputs = topics.stream().filter(RequiredTopic::input).map(RequiredTopic::name).toList();
         final Map<String, Object> adminConfig = streamsConfig.getAdminConfigs("tether-topic-setup");
         try (Admin admin = Admin.create(adminConfig)) {
             final Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             final List<NewTopic> missing = wanted.stream().filter(topic -> !existing.contains(topic.name())).toList();
-            if (missing.isEmpty()) {
-                return;
-            }
             for (final Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
                 try {
                     created.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -57,6 +58,7 @@ final class TopicSetup {
                     }
                 }
             }
+            return inputPartitions(admin, inputs);
         } catch (final ExecutionException e) {
             throw new TopicSetupException("cannot list topics at " + streamsConfig.getList(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
                 + ": " + e.getCause().getMessage(), e.getCause());
@@ -66,6 +68,36 @@ final class TopicSetup {
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * The partition count the input topics share: a host's events must share one partition number in all of them
+     * (see {@link io.tether.schemas.topic.HostPartitioner}). Just-created topics may take a moment to be described.
+     */
+    private static int inputPartitions(final Admin admin, final List<String> inputs)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        if (inputs.isEmpty()) {
+            return 0;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                final Map<String, Integer> counts = new java.util.TreeMap<>();
+                admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .forEach((name, description) -> counts.put(name, description.partitions().size()));
+                if (new java.util.HashSet<>(counts.values()).size() != 1) {
+                    throw new TopicSetupException("the input topics must all have the same number of partitions (the "
+                        + "events of a host share one partition number in all of them), but they have " + counts, null);
+                }
+                return counts.values().iterator().next();
+            } catch (final ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 }

@@ -47,8 +47,8 @@ import org.apache.kafka.streams.state.Stores;
  * The Tether topology (DESIGN.md §1–3): from exec/fork/exit/open/connect/accept events to the migration sets.
  *
  * <pre>
- * exec, fork, exit, open, connect, accept
- *   ─> by host (host-events) ─> host-processes: PID table (process-table, versioned) + attribution
+ * exec, fork, exit, open, connect, accept (partitioned by host)
+ *   ─> host-processes: PID table (process-table, versioned) + attribution
  *        ├─> PROCESS / FILE evidence ──────────────────────────────────────────────────────────────┐
  *        ├─> connect side ─> by connection ┐                                                        ├─> graph
  *        ├─> accept side ──> by connection ┴─> outer join (window + grace) ─> CONNECTION / EXTERNAL ┘    │
@@ -66,6 +66,13 @@ import org.apache.kafka.streams.state.Stores;
  * <p>Every operator, store and internal topic is named, so internal topic names stay stable across releases.
  */
 public final class MigrationSetTopology {
+    /**
+     * App config (set by {@link io.tether.streams.app.TetherStreamsApp} from the topics it found) giving the input
+     * topics' partition count, so that the host task can tell an event produced without
+     * {@link io.tether.schemas.topic.HostPartitioner} from one of its own hosts. Absent: not checked.
+     */
+    public static final String INPUT_PARTITIONS_CONFIG = "tether.input.partitions";
+
     private MigrationSetTopology() {
     }
 
@@ -86,8 +93,9 @@ public final class MigrationSetTopology {
         final KStream<String, AcceptEvent> accept = builder.stream(options.acceptTopic(),
             Consumed.with(keys, avro(AcceptEvent.class, options)).withName("accept-source"));
 
-        // 1. processes and attribution: every event goes to the task that owns its host, where the PID table is
-        //    built from exec/fork/exit and open/connect/accept are attributed against it (HostProcessesProcessor)
+        // 1. processes and attribution: the input topics are partitioned by host (HostPartitioner), so the task of
+        //    an input partition holds its hosts' processes: the PID table is built there from exec/fork/exit and
+        //    open/connect/accept are attributed against it (HostProcessesProcessor), with no repartition first
         final HostEventSerde hostEvents = new HostEventSerde(Map.of(EventType.EXEC, options.execTopic(),
             EventType.FORK, options.forkTopic(), EventType.EXIT, options.exitTopic(), EventType.OPEN,
             options.openTopic(), EventType.CONNECT, options.connectTopic(), EventType.ACCEPT,
@@ -99,9 +107,6 @@ public final class MigrationSetTopology {
             .merge(hostEvents(connect, EventType.CONNECT), Named.as("merge-connect"))
             .merge(hostEvents(accept, EventType.ACCEPT), Named.as("merge-accept"))
             .filter((k, v) -> HostProcessesProcessor.relevant(v), Named.as("host-event-relevant"))
-            .selectKey((k, v) -> v.hostId(), Named.as("host-events-by-host-key"))
-            .repartition(Repartitioned.<String, HostEvent>as("host-events")
-                .withKeySerde(keys).withValueSerde(hostEvents))
             .process(hostProcessor(options, hostEvents), Named.as("host-processes"));
 
         // what could not be attributed within the grace goes to the DLQ as its input topic had it (Avro under the

@@ -85,13 +85,24 @@ abstract class TopologyTestBase {
 
     /** Replaces the current driver by a fresh application on a fresh state directory. */
     TopologyTestDriver restartFresh() {
+        return restartFresh(Map.of());
+    }
+
+    /** Like {@link #restartFresh()}, with more app configs (as {@code TetherStreamsApp} adds them at start). */
+    TopologyTestDriver restartFresh(final Map<String, String> appConfigs) {
         driver.close();
-        driver = newDriver(options, stateDir.resolve("driver-" + UUID.randomUUID()));
+        driver = newDriver(options, stateDir.resolve("driver-" + UUID.randomUUID()), appConfigs);
         return driver;
     }
 
     private TopologyTestDriver newDriver(final TopologyOptions opts, final Path dir) {
+        return newDriver(opts, dir, Map.of());
+    }
+
+    private TopologyTestDriver newDriver(final TopologyOptions opts, final Path dir,
+                                         final Map<String, String> appConfigs) {
         final Properties props = new Properties();
+        props.putAll(appConfigs);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "tether-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());

@@ -12,9 +12,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serde of the {@code host-events} repartition topic: a format version, the {@link EventType}, the source
- * partition, then the event in
- * the Confluent wire format under its input topic's subject. The event keeps the schema it came with (so a
+ * Serde of a {@link HostEvent} in the host task's store of events waiting for their exec
+ * ({@code attribution-pending}): a format version, the {@link EventType}, the source partition, then the event in
+ * the Confluent wire format under its input topic's subject (also what the DLQ gets, see {@link #eventBytes}). The event keeps the schema it came with (so a
  * rolling upgrade reads what the previous release wrote), and no new subject is registered.
  */
 public final class HostEventSerde implements Serde<HostEvent> {

@@ -9,6 +9,8 @@ import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.identity.ProcessKey;
 import io.tether.schemas.topic.EventType;
+import io.tether.schemas.topic.HostPartitioner;
+import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,8 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One host's processes, in the task that owns the host (input keyed by hostId, so a parent and its children, and
- * every event of theirs, meet here). It keeps the versioned PID → program table {@link StoreNames#PROCESS_TABLE}
+ * One host's processes, in the task that owns the host: the input topics are partitioned by host
+ * ({@link HostPartitioner}), so a parent and its children, and every event of theirs, meet in the task of one
+ * partition number. An event found in another partition than its host's (produced without the host partitioner) is
+ * counted in {@code mispartitioned-events-total} and sent to the DLQ with the reason. It keeps the versioned PID → program table {@link StoreNames#PROCESS_TABLE}
  * (keyed {@code hostId|pid}) and attributes open, connect and accept against it at the event's time:
  * <ul>
  *   <li>exec: from its time on, the instance runs the program;</li>
@@ -58,13 +62,19 @@ import org.slf4j.LoggerFactory;
  * <p>Why one task per host rather than a PID table on its own topic that attribution joins: the table then
  * arrives through its own repartition topic and, when the app catches up on a backlog, lags the events it
  * explains by more than any sensible grace, so those events are given up. Here the exec and the events of its
- * process travel through the same partition.
+ * process travel through the same partition. And why the inputs are partitioned by host rather than repartitioned
+ * by host here: that was one more exactly-once hop for every event (a third of what the app wrote).
  */
 public final class HostProcessesProcessor implements Processor<String, HostEvent, String, HostOutput> {
     /** The header carrying why the record went to the DLQ (the name Kafka Streams' own DLQ records use). */
     public static final String REASON_HEADER = "__streams.errors.message";
     /** The metric (total; a rate beside it) of events given up unattributed. */
     public static final String UNATTRIBUTED_METRIC = "unattributed-events";
+    /**
+     * The metric (total; a rate beside it) of events found in another partition than their host's: produced without
+     * {@link io.tether.schemas.topic.HostPartitioner}, they go to the DLQ.
+     */
+    public static final String MISPARTITIONED_METRIC = "mispartitioned-events";
     /** Metric group scope: the metric group is {@code stream-tether-attribution-metrics}. */
     public static final String METRIC_SCOPE = "tether-attribution";
 
@@ -80,6 +90,9 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private KeyValueStore<String, String> pendingForks;
     private KeyValueStore<String, HostEvent> pendingEvents;
     private final Map<EventType, Sensor> unattributed = new EnumMap<>(EventType.class);
+    private Sensor mispartitioned;
+    /** The input topics' partition count, to check that an event is in its host's partition; 0: not checked. */
+    private int inputPartitions;
     private final LatestProcessVersions latest = new LatestProcessVersions(100_000);
     /**
      * Index of the pending store by source partition and event time, so that giving up reads only what is due
@@ -128,6 +141,10 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             unattributed.put(type, context.metrics().addRateTotalSensor(METRIC_SCOPE, context.taskId().toString(),
                 UNATTRIBUTED_METRIC, Sensor.RecordingLevel.INFO, "event-type", type.name().toLowerCase(Locale.ROOT)));
         }
+        mispartitioned = context.metrics().addRateTotalSensor(METRIC_SCOPE, context.taskId().toString(),
+            MISPARTITIONED_METRIC, Sensor.RecordingLevel.INFO);
+        final Object partitions = context.appConfigs().get(MigrationSetTopology.INPUT_PARTITIONS_CONFIG);
+        inputPartitions = partitions == null ? 0 : Integer.parseInt(partitions.toString());
         latest.clear();
         pendingByTime.clear();
         partitionTime.clear();
@@ -153,6 +170,16 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             return;
         }
         final EventHeader h = e.header();
+        if (inputPartitions > 0 && e.sourcePartition() >= 0
+                && HostPartitioner.partitionOf(h.getHostId(), inputPartitions) != e.sourcePartition()) {
+            // this task does not hold the host's processes: attributing here could only be wrong or never happen
+            mispartitioned.record();
+            sendToDlq(e, h, record.headers(), "not in its host's partition: found in partition " + e.sourcePartition()
+                + " of " + inputPartitions + ", host " + h.getHostId() + " belongs in partition "
+                + HostPartitioner.partitionOf(h.getHostId(), inputPartitions)
+                + " (produce input events with io.tether.schemas.topic.HostPartitioner)");
+            return;
+        }
         partitionTime.merge(e.sourcePartition(), millis(h.getTimeMicros()), Math::max);
         switch (e.type()) {
             case EXEC -> {
@@ -365,10 +392,13 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     }
 
     private void giveUp(final HostEvent e, final EventHeader h, final Headers headers) {
-        final String key = processKey(h);
-        final String reason = "unattributed: no exec for " + key + " (start time " + h.getStartTime()
-            + ") within grace " + graceMillis + " ms";
         unattributed.get(e.type()).record();
+        sendToDlq(e, h, headers, "unattributed: no exec for " + processKey(h) + " (start time " + h.getStartTime()
+            + ") within grace " + graceMillis + " ms");
+    }
+
+    private void sendToDlq(final HostEvent e, final EventHeader h, final Headers headers, final String reason) {
+        final String key = processKey(h);
         final long now = System.currentTimeMillis();
         if (lastLogMillis == Long.MIN_VALUE || now - lastLogMillis >= LOG_EVERY_MILLIS) {
             LOG.warn("{} event {}; sent to the DLQ ({} more since the last such message)",
@@ -392,6 +422,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     @Override
     public void close() {
         unattributed.values().forEach(s -> context.metrics().removeSensor(s));
+        context.metrics().removeSensor(mispartitioned);
         unattributed.clear();
     }
 
