@@ -68,7 +68,7 @@ final class EncodeStage implements Runnable {
         this.senderStopped = senderStopped;
         this.pending = pending;
         this.finished = finished;
-        this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos());
+        this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos(), p -> batch().addProbeRecord(p));
     }
 
     @Override
@@ -108,6 +108,7 @@ final class EncodeStage implements Runnable {
                 // a malformed event (no header, an open without a path): drop it, loudly and counted, keep going
                 metrics.droppedMalformed.increment();
                 pending.decrementAndGet();
+                keepProbeRecord(event);
                 LOG.error("dropping a malformed {} from a capture source: {}", event.getClass().getSimpleName(),
                         e.toString());
             }
@@ -128,6 +129,11 @@ final class EncodeStage implements Runnable {
         final EventHeader header = type.header(event);
         header.setCollectorRun(config.collectorRun());
         header.setSequence(sequence++);
+        final Long probeSequence = header.getProbeSequence();
+        if (probeSequence != null) {
+            // before the event joins the batch, which may then be handed off: kept (or dropped) with it
+            batch().addProbeRecord(probeSequence);
+        }
         final byte[] framed;
         try {
             framed = encoder.encodeFramed(type, event);
@@ -140,15 +146,31 @@ final class EncodeStage implements Runnable {
                     header.getPid(), header.getSequence(), config.collectorRun(), e.toString());
             return;
         }
+        batch().add(type, header.getPid(), header.getTimeMicros() / 1000, framed);
+        if (current.isFull()) {
+            handOffCurrent();
+        }
+    }
+
+    private EncodedBatch batch() {
         if (current == null) {
             current = recycled.poll();
             if (current == null) {
                 current = new EncodedBatch(BATCH_EVENTS);
             }
         }
-        current.add(type, header.getPid(), header.getTimeMicros() / 1000, framed);
-        if (current.isFull()) {
-            handOffCurrent();
+        return current;
+    }
+
+    /** A probe event that can never be sent: its record is done with once the batch is spooled, like the rest. */
+    private void keepProbeRecord(final SpecificRecord event) {
+        try {
+            final Long probeSequence = typeOf(event).header(event).getProbeSequence();
+            if (probeSequence != null) {
+                batch().addProbeRecord(probeSequence);
+            }
+        } catch (final RuntimeException noHeader) {
+            // not from the probe channel, which always fills the header
         }
     }
 
@@ -163,7 +185,7 @@ final class EncodeStage implements Runnable {
     }
 
     private void handOffCurrent() {
-        if (current == null || current.size() == 0) {
+        if (current == null || current.size() == 0 && current.probeRecords().size() == 0) {
             return;
         }
         boolean interrupted = false;
@@ -179,6 +201,7 @@ final class EncodeStage implements Runnable {
             }
             if (senderStopped.get()) {
                 // the sender died (its spool disk failed) and logged why: nothing can take these any more
+                // their probe records stay in the ring for the next collector
                 pending.addAndGet(-current.size());
                 current.clear();
                 return;

@@ -69,6 +69,11 @@ public final class RecordDecoder {
         return le(slot).getInt(RingLayout.SLOT_PPID);
     }
 
+    /** The ring position of a copied slot: the copy keeps the commit word, which a committed slot sets to pos + 1. */
+    public static long position(final byte[] slot) {
+        return le(slot).getLong(RingLayout.SLOT_COMMIT) - 1;
+    }
+
     public static long timeMicros(final byte[] slot) {
         return le(slot).getLong(RingLayout.SLOT_TIME_MICROS);
     }
@@ -119,6 +124,7 @@ public final class RecordDecoder {
                 .setSource(CaptureSource.PROBE)
                 .setSequence(0L)
                 .setCollectorRun("")
+                .setProbeSequence(position(slot))
                 .build();
         final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, length);
         return switch (type) {

@@ -23,7 +23,10 @@ public final class RingLayout {
     public static final int OFF_WRITE_CURSOR = 128;
     /** Records probes could not write (ring full); own cache line. */
     public static final int OFF_DROPPED = 192;
-    /** Next position the collector reads; lets a restarted collector resume. */
+    /**
+     * First position whose record is not yet kept (spooled) by the collector: a restarted collector resumes here,
+     * re-reading what its predecessor had read but not kept and skipping freed slots. Own cache line.
+     */
     public static final int OFF_READ_CURSOR = 256;
     /**
      * Identities the collector resolved itself: 128 entries of {u64 tag = pid &lt;&lt; 32 | (u32)(EXEC position + 1),
