@@ -129,10 +129,11 @@ public final class RingFile implements AutoCloseable {
         b.putInt(RingLayout.OFF_HEADER_SIZE, RingLayout.HEADER_SIZE);
         b.putInt(RingLayout.OFF_SLOT_SIZE, slotSize);
         b.putInt(RingLayout.OFF_SLOT_COUNT, slotCount);
-        b.putLong(RingLayout.OFF_CREATED_MICROS, System.currentTimeMillis() * 1000L);
+        final long createdMillis = System.currentTimeMillis();
+        b.putLong(RingLayout.OFF_CREATED_MICROS, createdMillis * 1000L);
         final byte[] host = hostId.getBytes(StandardCharsets.UTF_8);
         b.put(RingLayout.OFF_HOST_ID, host, 0, Math.min(host.length, RingLayout.HOST_ID_BYTES - 1));
-        final long first = firstPosition(System.currentTimeMillis(), slotCount);
+        final long first = firstPosition(createdMillis, slotCount);
         for (long pos = first; pos < first + slotCount; pos++) {
             b.putLong(slotOffset(pos, slotSize, slotCount - 1), pos);
         }
