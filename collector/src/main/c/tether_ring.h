@@ -88,6 +88,9 @@
 #define TETHER_FLAG_TRUNCATED 0x1      /* a path or argv did not fit the slot and was cut */
 #define TETHER_FLAG_EXIT_CODE_UNKNOWN 0x2 /* exit seen by the destructor (return from main): no code */
 #define TETHER_FLAG_IDENTITY_DEFERRED 0x4 /* start_ticks (and an EXEC's exe) left to the collector */
+#define TETHER_FLAG_RESOLVED 0x8 /* collector only, on a deferred EXEC it resolved and has not kept yet: start_ticks
+                                  * set, u32 exe_len + exe written after the body, for a successor that reads the
+                                  * record again after a hard kill when the process is gone */
 
 #define TETHER_ACKS 128u
 #define TETHER_ACKS_OFFSET 2048u

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -309,8 +310,12 @@ public final class ProbeChannel implements AutoCloseable {
             return;
         }
         if ((slotView.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_IDENTITY_DEFERRED) != 0) {
-            final ProcessIdentity id = identities.resolve(type, slotView.getInt(RingLayout.SLOT_PID),
-                    slotView.getInt(RingLayout.SLOT_PPID), slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
+            final int pid = slotView.getInt(RingLayout.SLOT_PID);
+            ProcessIdentity id = identities.resolve(type, pid, slotView.getInt(RingLayout.SLOT_PPID),
+                    slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
+            if (type == RingLayout.REC_EXEC) {
+                id = stampOrRecall(id, pid, used, pos);
+            }
             if (id == null) {
                 identities.hold(Arrays.copyOf(slot, used));
                 return;
@@ -319,6 +324,29 @@ public final class ProbeChannel implements AutoCloseable {
             return;
         }
         emit(sink, slot, used, null);
+    }
+
+    /**
+     * An EXEC record's identity survives a hard kill in its slot: resolved now, it is stamped there (the probe,
+     * acked, writes no IDENTITY record, and the exe is gone with the process); read again after a restart, the
+     * stamp answers when /proc no longer can.
+     */
+    private ProcessIdentity stampOrRecall(final ProcessIdentity resolved, final int pid, final int used,
+                                          final long pos) {
+        final ProcessIdentity stamped;
+        try {
+            stamped = RecordDecoder.stamped(slot, used);
+        } catch (final RuntimeException e) {
+            LOG.warn("probe channel {}: ignored a damaged identity stamp: {}", ring.path(), e.toString());
+            return resolved;
+        }
+        if (resolved == null) {
+            return stamped == null ? null : identities.stamped(pid, stamped);
+        }
+        if (holdSlots && stamped == null && resolved.exe() != null) {
+            ring.stampIdentity(pos, resolved.startTicks(), resolved.exe().getBytes(StandardCharsets.UTF_8));
+        }
+        return resolved;
     }
 
     private void emit(final EventSink sink, final byte[] record, final int used, final ProcessIdentity identity) {

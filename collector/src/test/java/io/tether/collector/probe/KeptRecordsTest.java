@@ -124,7 +124,6 @@ class KeptRecordsTest {
             channel.start(first);
             run = ProbedRun.probed(channel, "exec-target", file.toString());
             channel.close();
-            // only the exec is kept (see the README on an EXEC record read again after its process is gone)
             first.keep(e -> e instanceof io.tether.schemas.event.ExecEvent);
         }
         final Map<Long, SpecificRecord> notKept = bySequence(first.all());
@@ -144,6 +143,49 @@ class KeptRecordsTest {
                     == later.pid()).allMatch(e -> e.getKey() > lastReread), "new records come after the re-read ones");
             assertEquals(3, all.size() - ofFirstRun.size(), "the later run's exec, open and exit: " + all);
             assertEquals(0, channel.counters().droppedByProbe());
+        }
+    }
+
+    @Test
+    void anExecReadAgainAfterItsProcessIsGoneIsAttributedFromTheIdentityStampedInItsSlot() throws Exception {
+        final Path dir = tmp.toRealPath();
+        final Path file = Files.writeString(dir.resolve("h.txt"), "x");
+        final KeepingSink first = new KeepingSink();
+        final long pid;
+        try (ProbeChannel channel = channel(dir)) {
+            channel.start(first);
+            final Process p = ProbedRun.start(channel, "wait", file.toString());
+            pid = p.pid();
+            awaitTrue(() -> first.all().stream().anyMatch(e -> e instanceof OpenEvent o
+                    && o.getHeader().getPid() == pid), "the reader resolved and delivered the live process's records");
+            channel.close(); // a collector killed before it kept anything
+            p.getOutputStream().close(); // the process exits: acked, it writes no IDENTITY record
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue());
+            assertEquals(0, channel.counters().identitiesFromProbe());
+        }
+        final CapturingSink second = new CapturingSink();
+        final ProbeCounters counters;
+        try (ProbeChannel channel = channel(dir)) {
+            channel.start(second);
+            channel.close();
+            counters = channel.counters();
+        }
+        final Map<Long, SpecificRecord> before = bySequence(first.all());
+        final Map<Long, SpecificRecord> again = bySequence(second.all());
+        assertEquals(before, new TreeMap<>(again).headMap(((TreeMap<Long, SpecificRecord>) before).lastKey() + 1),
+                "the exec and open read again as they were, exe and start time included");
+        assertTrue(again.values().stream().anyMatch(e -> e instanceof io.tether.schemas.event.ExitEvent x
+                && x.getHeader().getPid() == pid), "and the exit written after the first reader went away");
+        assertEquals(0, counters.unresolved() + counters.heldRecords() + counters.identitiesFromProbe());
+    }
+
+    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "gave up waiting: " + what);
+            Thread.sleep(20);
         }
     }
 }

@@ -121,6 +121,16 @@ public final class ProcessIdentities {
         return id;
     }
 
+    /**
+     * The identity an earlier collector resolved for the EXEC record of {@code pid} and stamped into its slot, for
+     * that record read again after a restart when /proc no longer shows the process: remembered like one resolved now.
+     */
+    public ProcessIdentity stamped(final int pid, final ProcessIdentity identity) {
+        fromCollector++;
+        known.put(pid, identity);
+        return identity;
+    }
+
     /** Keeps a deferred record (a copy of its slot) until its process's identity is known. */
     public void hold(final byte[] record) {
         final int pid = RecordDecoder.pid(record);

@@ -88,6 +88,24 @@ public final class RecordDecoder {
         return new ProcessIdentity(b.getLong(RingLayout.SLOT_START_TICKS), body.string(exeLen));
     }
 
+    /**
+     * The identity a collector stamped into a deferred EXEC record's slot ({@link RingLayout#FLAG_RESOLVED}): the
+     * start ticks in the slot header, the exe after the record's {@code used} bytes. Null without a stamp.
+     */
+    public static ProcessIdentity stamped(final byte[] slot, final int used) {
+        final ByteBuffer b = checked(slot, used);
+        if ((b.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_RESOLVED) == 0 || used + 4 > slot.length) {
+            return null;
+        }
+        final ByteBuffer trailer = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
+        final int exeLen = trailer.getInt(used);
+        if (exeLen <= 0 || used + 4 + exeLen > slot.length) {
+            throw new MalformedRecordException("identity stamp of " + exeLen + " bytes exceeds its slot");
+        }
+        return new ProcessIdentity(b.getLong(RingLayout.SLOT_START_TICKS),
+                new String(slot, used + 4, exeLen, StandardCharsets.UTF_8));
+    }
+
     private static ByteBuffer checked(final byte[] slot, final int used) {
         if (used < RingLayout.SLOT_HEADER_SIZE) {
             throw new MalformedRecordException("slot shorter than its header");

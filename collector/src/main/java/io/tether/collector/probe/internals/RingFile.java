@@ -247,15 +247,37 @@ public final class RingFile implements AutoCloseable {
 
     /**
      * Copies the used part of one committed slot (header and body) out of the ring, so the slot can be freed before
-     * the record is decoded; returns the bytes copied.
+     * the record is decoded; returns the bytes the record uses. A slot the collector stamped
+     * ({@link RingLayout#FLAG_RESOLVED}) is copied whole, stamp included.
      */
     public int copySlot(final long pos, final byte[] into) {
         final int off = slotOffset(pos);
         final int length = buffer.getInt(off + RingLayout.SLOT_LENGTH);
         final int used = length < 0 || length > slotSize - RingLayout.SLOT_HEADER_SIZE
                 ? slotSize : RingLayout.SLOT_HEADER_SIZE + length;
-        buffer.get(off, into, 0, used);
+        final boolean stamped = (buffer.getShort(off + RingLayout.SLOT_FLAGS) & RingLayout.FLAG_RESOLVED) != 0;
+        buffer.get(off, into, 0, stamped ? slotSize : used);
         return used;
+    }
+
+    /**
+     * Writes the identity the collector resolved for the deferred EXEC record at {@code pos} into its slot, which
+     * must be committed and not yet freed (only its reader touches it then): see {@link RingLayout#FLAG_RESOLVED}.
+     * False when the exe does not fit behind the record.
+     */
+    public boolean stampIdentity(final long pos, final long startTicks, final byte[] exe) {
+        final int off = slotOffset(pos);
+        final int length = buffer.getInt(off + RingLayout.SLOT_LENGTH);
+        if (length < 0 || (long) RingLayout.SLOT_HEADER_SIZE + length + 4 + exe.length > slotSize) {
+            return false;
+        }
+        final int at = off + RingLayout.SLOT_HEADER_SIZE + length;
+        buffer.putInt(at, exe.length);
+        buffer.put(at + 4, exe);
+        buffer.putLong(off + RingLayout.SLOT_START_TICKS, startTicks);
+        buffer.putShort(off + RingLayout.SLOT_FLAGS,
+                (short) (buffer.getShort(off + RingLayout.SLOT_FLAGS) | RingLayout.FLAG_RESOLVED));
+        return true;
     }
 
     /** Releases the reader lock; the mapping stays valid until garbage collected (Java cannot unmap eagerly). */

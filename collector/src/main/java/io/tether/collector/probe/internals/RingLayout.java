@@ -67,6 +67,12 @@ public final class RingLayout {
     public static final int FLAG_EXIT_CODE_UNKNOWN = 0x2;
     /** the record's start ticks (and an EXEC's exe) are left to the collector: 0 / empty in the slot */
     public static final int FLAG_IDENTITY_DEFERRED = 0x4;
+    /**
+     * Set by the collector, never by a probe: it resolved the deferred identity of this EXEC record while the process
+     * lived and wrote it into the slot (start ticks in the slot header, then u32 exe_len and the exe after the body),
+     * so that a collector reading the record again after a hard kill can attribute it even once the process is gone.
+     */
+    public static final int FLAG_RESOLVED = 0x8;
 
     // bodies (offsets relative to the body start)
     public static final int EXEC_FIXED = 20; // argc, argv_count, exe_len, cwd_len, argv_len
