@@ -188,6 +188,7 @@ class CollectorKillTest {
                     }
                 }
                 assertEquals(0, (long) CollectorProcess.metric(port, "tether_collector_events_dropped_total"));
+                assertEquals(0, (long) CollectorProcess.metric(port, "tether_collector_probe_freed_unkept_total"));
                 assertEquals(128 + 15, second.terminate(), second.output());
             }
         }

@@ -26,6 +26,11 @@ import java.util.function.Consumer;
  *
  * <p>Sequence numbers follow the order events leave the coalescer; the {@link Sender} keeps that order into the
  * spool and into Kafka, so per-process order holds end to end.
+ *
+ * <p>Each batch also lists the probe records it accounts for (its events' {@code probeSequence}, the opens folded
+ * into them, probe events dropped here): the sender reports them kept once the batch is in the spool file, and only
+ * then does the probe channel free their ring slots ({@link DurableEventSink}). A held repeat keeps its folded
+ * records unreported until it goes out itself, so the ring's kept position never passes unsent data.
  */
 final class EncodeStage implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EncodeStage.class);
