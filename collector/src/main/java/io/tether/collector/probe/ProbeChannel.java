@@ -184,6 +184,28 @@ public final class ProbeChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Frees the slots of records whose events are already kept elsewhere — in the spool a killed collector left,
+     * which the next one resends — before they would be read again: a kill between writing the spool and freeing
+     * the slots would otherwise publish them twice (and fold repeated opens differently, counting some twice).
+     * Call before reading starts; returns how many slots it freed.
+     */
+    public int skipKept(final long[] probeSequences) {
+        synchronized (readLock) {
+            int freed = 0;
+            for (final long pos : probeSequences) {
+                if (ring.release(pos)) {
+                    freed++;
+                }
+            }
+            if (freed > 0) {
+                LOG.info("probe channel {}: {} records read by the previous collector were in its spool already",
+                        ring.path(), freed);
+            }
+            return freed;
+        }
+    }
+
     private boolean holdsSlotsFor(final EventSink sink) {
         if (!(sink instanceof DurableEventSink durable)) {
             return false;

@@ -46,6 +46,7 @@ public final class KafkaEventPublisher implements DurableEventSink, AutoCloseabl
     private final Thread encodeThread;
     private final Thread sendThread;
     private final long recovered;
+    private final long[] recoveredProbeRecords;
 
     private KafkaEventPublisher(final PublisherConfig config, final SchemaIds schemaIds, final CollectorMetrics metrics)
             throws IOException {
@@ -54,6 +55,7 @@ public final class KafkaEventPublisher implements DurableEventSink, AutoCloseabl
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         final Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), 8L << 20, 1 << 16);
         this.recovered = spool.recoveredRecords();
+        this.recoveredProbeRecords = spool.recoveredProbeRecords();
         final BlockingQueue<EncodedBatch> handOff = new ArrayBlockingQueue<>(HAND_OFF_BATCHES);
         final BlockingQueue<EncodedBatch> recycled = new ArrayBlockingQueue<>(HAND_OFF_BATCHES + 2);
         final EncodeStage encoder = new EncodeStage(config, queue, handOff, recycled, metrics, running, senderStopped,
@@ -112,6 +114,14 @@ public final class KafkaEventPublisher implements DurableEventSink, AutoCloseabl
     @Override
     public void onKept(final LongConsumer probeSequences) {
         sender.onKept(probeSequences);
+    }
+
+    /**
+     * Probe records whose events a previous run had spooled (it may have been killed before the probe channel freed
+     * their slots): the channel must skip them ({@code ProbeChannel#skipKept}).
+     */
+    public long[] recoveredProbeRecords() {
+        return recoveredProbeRecords.clone();
     }
 
     /** Records the previous run left in the spool (resent by this run). */

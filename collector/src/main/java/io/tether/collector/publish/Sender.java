@@ -207,7 +207,9 @@ final class Sender implements Runnable {
             final int pid = batch.pid(i);
             final long timestamp = batch.timestampMillis(i);
             final byte[] framed = batch.value(i);
-            final long index = spool.append(tags[type.ordinal()], pid, timestamp, framed, header, framed.length - header);
+            // the batch's last record names the probe records the batch accounts for, in the same write as its events
+            final long index = spool.append(tags[type.ordinal()], pid, timestamp, framed, header, framed.length - header,
+                    i == batch.size() - 1 ? batch.probeRecords() : null);
             if (index < 0) {
                 metrics.droppedSpoolFull.increment();
                 if (metrics.droppedSpoolFull.sum() == 1) {

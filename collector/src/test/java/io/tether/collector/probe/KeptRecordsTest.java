@@ -180,6 +180,31 @@ class KeptRecordsTest {
         assertEquals(0, counters.unresolved() + counters.heldRecords() + counters.identitiesFromProbe());
     }
 
+    @Test
+    void recordsTheSpoolAlreadyHoldsAreSkippedByTheNextReaderThoughTheirSlotsWereNeverFreed() throws Exception {
+        final Path dir = tmp.toRealPath();
+        final Path file = Files.writeString(dir.resolve("s.txt"), "x");
+        final KeepingSink first = new KeepingSink();
+        try (ProbeChannel channel = channel(dir)) {
+            channel.start(first);
+            assertEquals(0, ProbedRun.probed(channel, "exec-target", file.toString()).exitCode());
+            channel.close(); // killed after spooling, before freeing the slots
+        }
+        final Map<Long, SpecificRecord> read = bySequence(first.all());
+        final long[] spooled = read.entrySet().stream().filter(e -> !(e.getValue() instanceof OpenEvent))
+                .mapToLong(Map.Entry::getKey).toArray();
+        final CapturingSink second = new CapturingSink();
+        try (ProbeChannel channel = channel(dir)) {
+            assertEquals(spooled.length, channel.skipKept(spooled));
+            assertEquals(0, channel.skipKept(spooled), "each slot is freed once");
+            channel.start(second);
+            channel.close();
+        }
+        final Map<Long, SpecificRecord> expected = new TreeMap<>(read);
+        expected.values().removeIf(e -> !(e instanceof OpenEvent));
+        assertEquals(expected, bySequence(second.all()), "only what the spool did not hold is read again");
+    }
+
     private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
             throws InterruptedException {
         final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
