@@ -4,8 +4,8 @@
 #        bench/collector/run.sh scan [--processes N]
 set -eu
 cd "$(dirname "$0")/../.."
-mvn -B -q -o -pl bench -am compile -DskipTests
-mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
+# one reactor run, so that the sibling modules resolve to this tree's classes and not to the local repository
+mvn -B -q -o -pl bench -am compile dependency:build-classpath -DskipTests -Dmdep.outputFile=target/cp.txt >/dev/null
 CP=bench/target/classes:collector/target/classes:schemas/target/classes:netns/target/classes:testkit/target/classes:registry/target/classes:$(cat bench/target/cp.txt)
 what=$1
 shift

@@ -6,14 +6,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
-if [[ "${E2E_SKIP_BUILD:-0}" != 1 ]]; then
-  echo "[build] mvn -pl bench -am package (a few minutes on a busy machine)..."
-  mvn -B -q -o -pl bench -am package -DskipTests
-fi
 cpfile=bench/target/e2e.cp
-if [[ ! -s "$cpfile" || bench/pom.xml -nt "$cpfile" ]]; then
-  echo "[build] resolving the classpath..."
-  mvn -B -q -o -pl bench -am dependency:build-classpath -Dmdep.outputFile=target/e2e.cp >/dev/null
+# the class path is resolved in the same reactor run as the package: on its own, build-classpath would look for the
+# sibling modules' jars in the local repository, where a fresh clone has none
+if [[ "${E2E_SKIP_BUILD:-0}" != 1 || ! -s "$cpfile" || bench/pom.xml -nt "$cpfile" ]]; then
+  echo "[build] mvn -pl bench -am package (a few minutes on a busy machine)..."
+  mvn -B -q -o -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/e2e.cp >/dev/null
 fi
 # the project's own modules from this tree's target/classes, never from ~/.m2
 third_party="$(tr ':' '\n' < "$cpfile" | grep -v '/io/tether/' | paste -sd: -)"

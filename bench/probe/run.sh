@@ -35,8 +35,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && mvn -B -q -o -pl collector -am compile)
-(cd "$root" && mvn -B -q -o -pl collector dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/cp.txt" >/dev/null)
+# one reactor run, so that the sibling modules resolve to this tree's classes and not to the local repository
+(cd "$root" && mvn -B -q -o -pl collector -am compile dependency:build-classpath -Dmdep.includeScope=runtime \
+    -Dmdep.outputFile="$work/cp.txt" >/dev/null)
 probe="$root/collector/target/native/libtether-probe.so"
 for p in percall connect_once accept_once experiment; do
     gcc -O2 -Wall -o "$work/$p" "$here/$p.c"

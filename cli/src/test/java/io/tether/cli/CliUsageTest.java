@@ -49,7 +49,18 @@ class CliUsageTest {
 
     @Test
     void badDurationNamesOptionAndValue() {
-        assertOneLineThenUsage(run("local", "--window", "5x"), "tether local", "--window", "5x");
+        assertOneLineThenUsage(run("local", "--window", "5x"), "tether local", "--window", "'5x' is not a duration",
+                "500ms, 30s, 5m, 2h, 1d");
+        assertOneLineThenUsage(run("replay", "--from-topics", "--window", "-1h"), "tether replay", "--window",
+                "'-1h' is not a duration (it is negative)");
+        assertOneLineThenUsage(run("demo", "--duration", "99999999999d"), "tether demo", "--duration",
+                "longer than the maximum");
+    }
+
+    @Test
+    void aWindowOfZeroIsRefused() {
+        assertOneLineThenUsage(run("local", "--window", "0s"), "tether local", "--window",
+                "'0s' is zero, but this needs a duration greater than zero");
     }
 
     @Test
@@ -66,6 +77,9 @@ class CliUsageTest {
     @Test
     void badTimeNamesOption() {
         assertOneLineThenUsage(run("record", "--out", "x.avro", "--since", "yesterday"), "tether record", "--since", "yesterday");
+        // an age is a duration, but a bare 0 is neither an age nor epoch milliseconds
+        assertOneLineThenUsage(run("record", "--out", "x.avro", "--since", "0"), "tether record", "--since",
+                "'0' is not a time");
     }
 
     @Test

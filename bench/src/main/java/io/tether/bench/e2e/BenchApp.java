@@ -6,7 +6,6 @@ import io.tether.streams.app.TetherConfig;
 import io.tether.streams.app.TetherStreamsApp;
 import io.tether.streams.query.QueryStores;
 import io.tether.streams.topology.MigrationSetTopology;
-import io.tether.streams.topology.StoreNames;
 import io.tether.streams.topology.TopologyOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,14 +63,9 @@ final class BenchApp {
             settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs.toString());
         }
         final TetherConfig config = TetherConfig.load(null, Map.of(), settings);
-        final QueryStores stores = new QueryStores(StoreNames.AP_INDEX, StoreNames.AP_INDEX_HISTORY,
-            StoreNames.MIGRATION_SETS, StoreNames.MIGRATION_SETS_HISTORY);
-        final List<RequiredTopic> topics = List.of(
-            new RequiredTopic(options.execTopic(), false), new RequiredTopic(options.forkTopic(), false),
-            new RequiredTopic(options.exitTopic(), false), new RequiredTopic(options.openTopic(), false),
-            new RequiredTopic(options.connectTopic(), false), new RequiredTopic(options.acceptTopic(), false),
-            new RequiredTopic(options.migrationSetsTopic(), true), new RequiredTopic(options.apIndexTopic(), true),
-            new RequiredTopic(applicationId + ".dlq", false));
+        final QueryStores stores = QueryStores.TOPOLOGY;
+        final List<RequiredTopic> topics = new java.util.ArrayList<>(TetherStreamsApp.requiredTopics(options));
+        topics.add(RequiredTopic.events(applicationId + ".dlq"));
         final TetherStreamsApp app = new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), stores,
             topics).start();
         final long deadline = System.nanoTime() + timeout.toNanos();

@@ -74,6 +74,46 @@ final class GroupProgress {
         return new Snapshot(inputLag, internalLag, consumed, outputEnd, worst.replace(groupId + "-", ""));
     }
 
+    /**
+     * What the application wrote, per topic: its internal topics (repartition, changelog) and the given outputs, as
+     * records (end offsets, commit markers included) and bytes on the broker's disk, largest first. This is the
+     * write amplification: every record here is produced, appended, replicated and (repartition topics) read again.
+     */
+    static List<String> writeVolume(final Admin admin, final String applicationId, final Collection<String> outputs,
+                                    final long inputRecords) throws Exception {
+        final Set<String> topics = get(admin.listTopics().names()).stream()
+            .filter(t -> t.startsWith(applicationId + "-") || outputs.contains(t)).collect(Collectors.toSet());
+        final Map<TopicPartition, OffsetSpec> query = new HashMap<>();
+        get(admin.describeTopics(topics).allTopicNames()).forEach((name, d) -> d.partitions()
+            .forEach(p -> query.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        final Map<String, Long> records = new HashMap<>();
+        get(admin.listOffsets(query).all()).forEach((tp, info) -> records.merge(tp.topic(), info.offset(), Long::sum));
+        final Map<String, Long> bytes = new HashMap<>();
+        final Set<Integer> brokers = get(admin.describeCluster().nodes()).stream().map(n -> n.id())
+            .collect(Collectors.toSet());
+        get(admin.describeLogDirs(brokers).allDescriptions()).values().forEach(dirs -> dirs.values()
+            .forEach(dir -> dir.replicaInfos().forEach((tp, info) -> {
+                if (topics.contains(tp.topic())) {
+                    bytes.merge(tp.topic(), info.size(), Long::sum);
+                }
+            })));
+        final List<String> lines = new java.util.ArrayList<>();
+        long totalRecords = 0;
+        long totalBytes = 0;
+        for (final String topic : records.keySet().stream()
+                .sorted(java.util.Comparator.comparing((String t) -> -bytes.getOrDefault(t, 0L))).toList()) {
+            final long r = records.get(topic);
+            final long b = bytes.getOrDefault(topic, 0L);
+            totalRecords += r;
+            totalBytes += b;
+            lines.add(String.format(java.util.Locale.ROOT, "    %-58s %,10d records %,14d bytes (%.2f records, %,.0f bytes per input event)",
+                topic.replace(applicationId + "-", ""), r, b, (double) r / inputRecords, (double) b / inputRecords));
+        }
+        lines.add(0, String.format(java.util.Locale.ROOT, "  written: %,d records, %,d bytes = %.2f records, %,.0f bytes per input event",
+            totalRecords, totalBytes, (double) totalRecords / inputRecords, (double) totalBytes / inputRecords));
+        return lines;
+    }
+
     private static <T> T get(final org.apache.kafka.common.KafkaFuture<T> future) throws Exception {
         try {
             return future.get(10, TimeUnit.SECONDS);

@@ -372,6 +372,11 @@ public final class StreamsE2eBench {
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
                         total, (end - running) / 1e9, d.rate(), s.outputEnd());
                     sanityCheck(app);
+                    for (final String line : GroupProgress.writeVolume(kafka.admin(), applicationId,
+                            outputs.stream().map(TopicPartition::topic).collect(java.util.stream.Collectors.toSet()),
+                            total)) {
+                        log("%s", line);
+                    }
                     return d;
                 }
                 if (now > deadline) {

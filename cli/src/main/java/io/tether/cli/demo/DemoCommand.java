@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.cli.ClusterOptions;
 import io.tether.cli.UserException;
 import io.tether.cli.internals.ApiClient;
-import io.tether.cli.internals.Converters.DurationConverter;
+import io.tether.cli.internals.Converters.PositiveDurationConverter;
 import io.tether.cli.local.internals.Ports;
 import io.tether.collector.Collector;
 import io.tether.collector.CollectorConfig;
@@ -42,7 +42,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The streams app's HTTP API (default: ${DEFAULT-VALUE}).")
     String api;
 
-    @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "2m",
+    @Option(names = "--duration", paramLabel = "DURATION", converter = PositiveDurationConverter.class, defaultValue = "2m",
             description = "How long the programs run (default: ${DEFAULT-VALUE}).")
     Duration duration;
 

@@ -1,5 +1,6 @@
 package io.tether.cli.internals;
 
+import io.tether.schemas.config.Durations;
 import io.tether.schemas.identity.ApId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +18,15 @@ public final class Converters {
     private Converters() {
     }
 
-    public static final class DurationConverter implements ITypeConverter<Duration> {
+    /**
+     * A duration in the grammar all Tether commands share ({@link Durations}), greater than zero: the flags that use
+     * it (evidence windows, how long the demo runs) mean nothing at zero.
+     */
+    public static final class PositiveDurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(final String value) {
             try {
-                return Durations.parse(value);
+                return Durations.parsePositive(value);
             } catch (final IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

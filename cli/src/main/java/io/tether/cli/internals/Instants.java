@@ -1,5 +1,6 @@
 package io.tether.cli.internals;
 
+import io.tether.schemas.config.Durations;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -34,11 +35,15 @@ public final class Instants {
         } catch (final DateTimeParseException ignored) {
             // not a local date-time either
         }
-        try {
-            return clock.instant().minus(Durations.parse(t));
-        } catch (final IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + t + "' is not a time (use ISO-8601 like 2026-11-26T05:00:00Z, "
-                    + "epoch milliseconds, 'now', or an age like 10m for ten minutes ago)");
+        // a bare number too short for epoch milliseconds is no age either: '--since 0' must not quietly mean "now"
+        if (!t.chars().allMatch(Character::isDigit)) {
+            try {
+                return clock.instant().minus(Durations.parse(t));
+            } catch (final IllegalArgumentException ignored) {
+                // not an age; the message below lists every form
+            }
         }
+        throw new IllegalArgumentException("'" + t + "' is not a time (use ISO-8601 like 2026-11-26T05:00:00Z, "
+                + "epoch milliseconds, 'now', or an age like 10m for ten minutes ago)");
     }
 }

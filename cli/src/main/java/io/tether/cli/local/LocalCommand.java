@@ -1,7 +1,7 @@
 package io.tether.cli.local;
 
 import io.tether.cli.UserException;
-import io.tether.cli.internals.Converters.DurationConverter;
+import io.tether.cli.internals.Converters.PositiveDurationConverter;
 import io.tether.cli.internals.Converters.PortConverter;
 import io.tether.cli.local.internals.DataDirLock;
 import io.tether.cli.local.internals.LocalLogs;
@@ -65,7 +65,7 @@ public final class LocalCommand implements Callable<Integer> {
             description = "Host id of this machine's collector (default: the hostname).")
     String hostId;
 
-    @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "24h",
+    @Option(names = "--window", paramLabel = "DURATION", converter = PositiveDurationConverter.class, defaultValue = "24h",
             description = "Event-time window after which coupling evidence expires, e.g. 30m, 24h, 7d (default: ${DEFAULT-VALUE}).")
     Duration window;
 
@@ -123,7 +123,7 @@ public final class LocalCommand implements Callable<Integer> {
         running.push(broker);
         broker.awaitReady();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            LocalTopics.ensure(admin);
+            LocalTopics.ensure(admin, window);
         }
 
         LocalLogs.toFile(data.resolve("logs").resolve("tether.log"));

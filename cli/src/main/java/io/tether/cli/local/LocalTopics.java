@@ -1,6 +1,7 @@
 package io.tether.cli.local;
 
 import io.tether.schemas.Topics;
+import io.tether.streams.app.RequiredTopic;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,13 @@ public final class LocalTopics {
     private LocalTopics() {
     }
 
-    public static void ensure(final Admin admin) throws InterruptedException {
+    public static void ensure(final Admin admin, final Duration window) throws InterruptedException {
         final List<NewTopic> topics = new ArrayList<>();
         for (final String input : inputTopics()) {
             topics.add(new NewTopic(input, PARTITIONS, (short) 1));
         }
         topics.add(new NewTopic(Topics.MIGRATION_SETS, PARTITIONS, (short) 1)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+                .configs(RequiredTopic.versionedTableConfigs(window)));
         topics.add(new NewTopic(Topics.DLQ, 1, (short) 1));
         // the registry's storage: one partition (a total order of registrations), compacted, as Confluent's
         topics.add(new NewTopic(Topics.SCHEMAS, 1, (short) 1)

@@ -6,7 +6,7 @@ import io.tether.cli.ClusterOptions;
 import io.tether.cli.UserException;
 import io.tether.cli.internals.ApiClient;
 import io.tether.cli.internals.Converters.ApIdConverter;
-import io.tether.cli.internals.Converters.DurationConverter;
+import io.tether.cli.internals.Converters.PositiveDurationConverter;
 import io.tether.cli.internals.Converters.InstantConverter;
 import io.tether.cli.internals.Converters.ReadableFileConverter;
 import io.tether.cli.internals.Progress;
@@ -98,7 +98,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print answers as the HTTP API's JSON, one document per line.")
     boolean json;
 
-    @Option(names = "--window", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "24h",
+    @Option(names = "--window", paramLabel = "DURATION", converter = PositiveDurationConverter.class, defaultValue = "24h",
             description = "Evidence window of the replayed application (default: ${DEFAULT-VALUE}).")
     Duration window;
 

@@ -8,6 +8,7 @@ import io.tether.collector.scan.internals.ProcFiles;
 import io.tether.collector.scan.internals.ProcessState;
 import io.tether.collector.scan.internals.SocketEntry;
 import io.tether.collector.scan.internals.SocketTable;
+import io.tether.collector.scan.internals.UnixConnections;
 import io.tether.schemas.event.AcceptEvent;
 import io.tether.schemas.event.CaptureSource;
 import io.tether.schemas.event.ConnectEvent;
@@ -18,6 +19,8 @@ import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.event.Protocol;
 import io.tether.schemas.event.SocketAddress;
 import io.tether.schemas.identity.ProgramIdentity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,15 +47,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections they newly hold (an established socket whose local port has a LISTEN socket is the server end →
  * AcceptEvent, otherwise ConnectEvent). It misses what opens and closes between two passes; the probe covers that.
  *
+ * <p>Unix-domain stream connections are reported like the probe reports them: the process holding the socket
+ * accepted from a listener bound to a path gets an AcceptEvent (local: that path; remote: the client's name, "" when
+ * unnamed), the process holding its peer a ConnectEvent (remote: that path). /proc/net/unix does not name peers, so
+ * they come from the kernel's sock_diag through {@code ss} (see {@code UnixPeers}); when it cannot be run, those
+ * connections wait for a later pass and the failure is counted. Connections across network namespaces over a
+ * shared file system and listeners already closed are not reported. Listening sockets are listed in the
+ * {@link ScanResult}.
+ *
  * <p>Entries that cannot be read (/proc/1 is permission-denied even for root in some containers; processes
  * exit mid-scan) are skipped and counted, never fatal. A process that becomes unreadable is not reported as
- * ended while its /proc directory still exists. Unix-domain connections are not reported: /proc/net/unix does
- * not name a connected socket's peer (that needs sock_diag), so no 4-tuple could be formed; listening Unix
- * sockets are listed in the {@link ScanResult}.
+ * ended while its /proc directory still exists.
  *
  * <p>Not thread-safe: one scanner is driven by one thread.
  */
 public final class ProcScanner {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcScanner.class);
+    /** Passes a connected Unix socket without a peer is looked at again before it counts as settled. */
+    private static final int MAX_UNPAIRED_PASSES = 5;
+    private static final Duration PEER_QUERY_TIMEOUT = Duration.ofSeconds(5);
     /** How far back the exec of a process first seen by a scan may be dated (see its use). */
     private static final long FIRST_SIGHT_BACKDATE_MICROS = 10_000_000L;
 
@@ -62,6 +76,9 @@ public final class ProcScanner {
     private final Clock clock;
     private final ProcessStartTime startTimes;
     private final AtomicLong unreadableTotal = new AtomicLong();
+    /** The collector's own network namespace, whose Unix socket peers need no nsenter; -1 when unknown. */
+    private final long ownNetns;
+    private boolean peerQueryWarned;
     private Map<Integer, ProcessState> known = new HashMap<>();
 
     public ProcScanner(final String hostId, final Path procRoot, final NetnsScope scope,
@@ -72,6 +89,15 @@ public final class ProcScanner {
         this.includePseudoFiles = includePseudoFiles;
         this.clock = Objects.requireNonNull(clock, "clock");
         this.startTimes = ProcessStartTime.ofBootTime(ProcessStartTime.bootTimeSeconds(procRoot.resolve("stat")));
+        this.ownNetns = ownNamespace(procRoot);
+    }
+
+    private static long ownNamespace(final Path procRoot) {
+        try {
+            return NetnsScope.namespaceInode(procRoot.resolve("self/ns/net"));
+        } catch (final IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /** A scanner of the real /proc with the system clock, leaving pseudo file systems out. */
@@ -133,6 +159,8 @@ public final class ProcScanner {
         final Map<Integer, ProcessState> next = new HashMap<>();
         final Map<Long, SocketTable> tables = new HashMap<>();
         final Set<Long> unreadableNamespaces = new HashSet<>();
+        final Map<Long, UnixConnections> unixTables = new HashMap<>();
+        final Set<Long> unixUnavailable = new HashSet<>();
         final List<ListeningSocket> listening = new ArrayList<>();
         int unreadable;
         int events;
@@ -278,6 +306,7 @@ public final class ProcScanner {
         private void sockets(final Path dir, final ProcessState state, final List<Long> inodes) {
             if (inodes.isEmpty()) {
                 state.sockets = new HashSet<>();
+                state.unpairedPasses = new HashMap<>();
                 return;
             }
             final long netns = state.netns != null ? state.netns : scope.inode();
@@ -286,10 +315,12 @@ public final class ProcScanner {
                 return;
             }
             final Set<Long> current = new HashSet<>();
+            final Map<Long, Integer> unpaired = new HashMap<>();
             for (final long inode : inodes) {
                 final SocketEntry entry = table.get(inode);
                 if (entry == null) {
-                    current.add(inode); // UDP, netlink, …: not a connection
+                    // UDP, netlink, an unconnected TCP socket, or one newer than the table (read once per namespace
+                    // and pass): not a connection yet, look again next pass
                     continue;
                 }
                 if (entry.listening()) {
@@ -297,6 +328,12 @@ public final class ProcScanner {
                     listening.add(entry.kind() == SocketEntry.Kind.TCP
                             ? new ListeningSocket(state.pid, state.startTime, Protocol.TCP, entry.localIp(), entry.localPort(), null)
                             : new ListeningSocket(state.pid, state.startTime, Protocol.UNIX_STREAM, null, 0, entry.path()));
+                    continue;
+                }
+                if (entry.kind() != SocketEntry.Kind.TCP) {
+                    if (unixSocket(dir, state, netns, entry, unpaired)) {
+                        current.add(inode);
+                    }
                     continue;
                 }
                 if (entry.connecting()) {
@@ -317,6 +354,76 @@ public final class ProcScanner {
                 }
             }
             state.sockets = current;
+            state.unpairedPasses = unpaired;
+        }
+
+        /**
+         * A non-listening Unix-domain socket: a connected stream socket whose peer is a listener's accepted socket
+         * becomes an accept (that end) or a connect (the other end), named by the listener's path as the probe
+         * names them. Returns whether the socket is settled (reported, or not a connection to report).
+         */
+        private boolean unixSocket(final Path dir, final ProcessState state, final long netns, final SocketEntry entry,
+                                   final Map<Long, Integer> unpaired) {
+            final long inode = entry.inode();
+            if (entry.kind() == SocketEntry.Kind.UNIX_DGRAM || state.sockets.contains(inode)) {
+                return true;
+            }
+            if (!entry.unixConnected()) {
+                return false; // not connected yet: look again next pass
+            }
+            final UnixConnections connections = unixConnections(dir, netns);
+            if (connections == null) {
+                return false; // peers unknown this pass (counted): look again next pass
+            }
+            final UnixConnections.Pairing pairing = connections.pair(inode);
+            switch (pairing.side()) {
+                case UNPAIRED -> {
+                    // waiting to be accepted, or its peer closed (which looks the same): give up after a few passes
+                    // so that a half-closed socket does not cost a look-up every pass
+                    final int passes = state.unpairedPasses.getOrDefault(inode, 0) + 1;
+                    if (passes >= MAX_UNPAIRED_PASSES) {
+                        return true;
+                    }
+                    unpaired.put(inode, passes);
+                    return false;
+                }
+                case SERVER -> emit(AcceptEvent.newBuilder().setHeader(header(state, now))
+                        .setProtocol(Protocol.UNIX_STREAM)
+                        .setLocal(unixAddress(pairing.localPath())).setRemote(unixAddress(pairing.remotePath()))
+                        .build());
+                case CLIENT -> emit(ConnectEvent.newBuilder().setHeader(header(state, now))
+                        .setProtocol(Protocol.UNIX_STREAM)
+                        .setLocal(unixAddress(pairing.localPath())).setRemote(unixAddress(pairing.remotePath()))
+                        .setError(0).build());
+                case NONE -> {
+                    // socketpair, a peer in another namespace, a listener already gone: nothing to report
+                }
+            }
+            return true;
+        }
+
+        private UnixConnections unixConnections(final Path dir, final long netns) {
+            final UnixConnections cached = unixTables.get(netns);
+            if (cached != null || unixUnavailable.contains(netns)) {
+                return cached;
+            }
+            try {
+                final UnixConnections connections = UnixConnections.read(dir, ownNetns == netns, PEER_QUERY_TIMEOUT);
+                unixTables.put(netns, connections);
+                return connections;
+            } catch (final IOException | RuntimeException e) {
+                // ss missing, nsenter not permitted, the process gone: Unix-domain connections of this namespace
+                // wait for a later pass; counted, and said once in the log
+                unixUnavailable.add(netns);
+                unreadable++;
+                if (!peerQueryWarned) {
+                    peerQueryWarned = true;
+                    LOG.warn("Unix-domain connections are not reported while their peers cannot be asked for ({}); "
+                            + "the scanner needs 'ss' (iproute2), and 'nsenter' with CAP_SYS_ADMIN for other network "
+                            + "namespaces", e.getMessage());
+                }
+                return null;
+            }
         }
 
         private SocketTable table(final Path dir, final long netns) {
@@ -344,6 +451,10 @@ public final class ProcScanner {
                 emit(ExitEvent.newBuilder().setHeader(header(gone, now)).setExitCode(null).build());
             }
             known = next;
+        }
+
+        private SocketAddress unixAddress(final String path) {
+            return new SocketAddress(null, 0, path);
         }
 
         private EventHeader header(final ProcessState state, final long when) {

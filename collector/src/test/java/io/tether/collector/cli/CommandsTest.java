@@ -1,5 +1,6 @@
 package io.tether.collector.cli;
 
+import io.tether.collector.CollectorConfig;
 import io.tether.collector.support.CollectorProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,10 @@ class CommandsTest {
     void everyBadCollectFlagGetsAClearMessageAndNoStackTrace() {
         assertError(List.of("--bootstrap", "b:9092", "--registry", "http://r:8081"), "Missing required option: '--host-id=H'");
         assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--scan-interval", "soon"),
-                "'soon' is not a duration (use e.g. 500ms, 2s, 1m, 1h or PT2S)");
+                "'soon' is not a duration; use a whole number with a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d), 0,"
+                        + " or ISO-8601 (PT30S, P1D)");
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--scan-interval", "-2s"),
+                "'-2s' is not a duration (it is negative)");
         assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--scan-interval", "5ms"),
                 "scan interval must be 0 (off) or at least 100 ms, got 5 ms");
         assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--netns", "no-such-ns-x"),
@@ -38,6 +43,27 @@ class CommandsTest {
                 "--all-netns"), "--netns=NAME, --all-netns are mutually exclusive");
         assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--metrics-port", "70000"),
                 "metrics port must be 0..65535, got 70000");
+    }
+
+    @Test
+    void theScanIntervalTakesTheSharedDurationGrammarAndZeroTurnsScanningOff() {
+        assertEquals(Duration.ZERO, scanInterval("0"));
+        assertEquals(Duration.ZERO, scanInterval("0s"));
+        assertEquals(Duration.ofMillis(500), scanInterval("500MS"));
+        assertEquals(Duration.ofDays(1), scanInterval("1d"));
+        assertEquals(Duration.ofSeconds(30), scanInterval("PT30S"));
+        assertEquals(CollectorConfig.DEFAULT_SCAN_INTERVAL, scanInterval(), "the flag's default goes through it too");
+    }
+
+    private static Duration scanInterval(final String... flag) {
+        final List<String> args = new ArrayList<>(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry",
+                "http://r:8081"));
+        if (flag.length > 0) {
+            args.addAll(List.of("--scan-interval", flag[0]));
+        }
+        final CollectCommand command = new CollectCommand();
+        new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        return command.config().scanInterval();
     }
 
     private static void assertError(final List<String> args, final String expected) {

@@ -89,6 +89,38 @@ class NamespaceScanTest {
     }
 
     @Test
+    void aUnixConnectionInsideANamespaceIsSeenByThatNamespacesScanner() throws Exception {
+        try (NetnsHosts hosts = TestHosts.create(1)) {
+            final NetnsHost h1 = hosts.host(1);
+            final String python = Programs.python();
+            final Path socket = dir.resolve("ns.sock");
+            final Path log = dir.resolve("accepted.log");
+            try (Programs.Running server = Programs.start(h1.command(List.of(python,
+                    Programs.script("unix_server.py").toString(), socket.toString(), log.toString())));
+                 Programs.Running client = Programs.start(h1.command(List.of(python,
+                         Programs.script("unix_client.py").toString(), socket.toString())))) {
+                for (int i = 0; i < 100 && (!Files.exists(log) || Files.readAllLines(log).isEmpty()); i++) {
+                    Thread.sleep(50);
+                }
+                // the scanner runs in the root namespace: the peers of h1's sockets are asked for inside h1
+                final CapturingEvents events = new CapturingEvents();
+                ProcScanner.of("h1", NetnsScope.named(h1.namespace())).scan(events);
+                final CapturingEvents all = new CapturingEvents();
+                ProcScanner.of("machine", NetnsScope.all()).scan(all);
+
+                for (final CapturingEvents seen : List.of(events, all)) {
+                    final AcceptEvent accept = seen.of(AcceptEvent.class, server.pid()).get(0);
+                    final ConnectEvent connect = seen.of(ConnectEvent.class, client.pid()).get(0);
+                    assertEquals(socket.toString(), accept.getLocal().getPath());
+                    assertEquals(accept.getLocal(), connect.getRemote(), "both name the server's path");
+                }
+                assertEquals(NetnsScope.named(h1.namespace()).inode(),
+                        all.of(AcceptEvent.class, server.pid()).get(0).getHeader().getNetns());
+            }
+        }
+    }
+
+    @Test
     void anUnknownNamespaceIsAClearError() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NetnsScope.named("no-such-namespace-" + System.nanoTime()));

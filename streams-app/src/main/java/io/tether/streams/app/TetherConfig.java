@@ -198,6 +198,8 @@ public final class TetherConfig extends AbstractConfig {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // as the topology is built (MigrationSetTopology#optimizations): the output table restores from its topic
+        props.putAll(io.tether.streams.topology.MigrationSetTopology.optimizations());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "tether-streams").toString());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEFAULT_DLQ_TOPIC);

@@ -113,16 +113,21 @@ public final class TetherStreamsApp implements AutoCloseable {
      */
     public static TetherStreamsApp withTopology(final TetherConfig config) {
         final TopologyOptions options = config.topologyOptions();
-        final List<RequiredTopic> topics = List.of(
-            new RequiredTopic(options.execTopic(), false),
-            new RequiredTopic(options.forkTopic(), false),
-            new RequiredTopic(options.exitTopic(), false),
-            new RequiredTopic(options.openTopic(), false),
-            new RequiredTopic(options.connectTopic(), false),
-            new RequiredTopic(options.acceptTopic(), false),
-            new RequiredTopic(options.migrationSetsTopic(), true),
-            new RequiredTopic(options.apIndexTopic(), true));
-        return new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), QueryStores.TOPOLOGY, topics);
+        return new TetherStreamsApp(config, MigrationSetTopology.buildTopology(options), QueryStores.TOPOLOGY,
+            requiredTopics(options));
+    }
+
+    /** The topics {@link MigrationSetTopology} reads and writes that Kafka Streams does not create itself. */
+    public static List<RequiredTopic> requiredTopics(final TopologyOptions options) {
+        return List.of(
+            RequiredTopic.events(options.execTopic()),
+            RequiredTopic.events(options.forkTopic()),
+            RequiredTopic.events(options.exitTopic()),
+            RequiredTopic.events(options.openTopic()),
+            RequiredTopic.events(options.connectTopic()),
+            RequiredTopic.events(options.acceptTopic()),
+            RequiredTopic.versionedTable(options.migrationSetsTopic(), options.evidenceWindow()),
+            RequiredTopic.table(options.apIndexTopic()));
     }
 
     /** The instance's state, or null before Kafka Streams is created. */

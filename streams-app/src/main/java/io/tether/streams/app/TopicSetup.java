@@ -31,11 +31,11 @@ final class TopicSetup {
         final StreamsConfig streamsConfig = new StreamsConfig(streamsProps);
         final List<NewTopic> wanted = new ArrayList<>();
         for (final RequiredTopic topic : topics) {
-            wanted.add(newTopic(topic.name(), topic.compacted()));
+            wanted.add(new NewTopic(topic.name(), Optional.empty(), Optional.empty()).configs(topic.configs()));
         }
         final String dlq = streamsConfig.getString(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
         if (dlq != null && !dlq.isBlank()) {
-            wanted.add(newTopic(dlq, false));
+            wanted.add(new NewTopic(dlq, Optional.empty(), Optional.empty()));
         }
         if (wanted.isEmpty()) {
             return;
@@ -67,13 +67,5 @@ final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while creating topics", e);
         }
-    }
-
-    private static NewTopic newTopic(final String name, final boolean compacted) {
-        final NewTopic topic = new NewTopic(name, Optional.empty(), Optional.empty());
-        if (compacted) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        }
-        return topic;
     }
 }

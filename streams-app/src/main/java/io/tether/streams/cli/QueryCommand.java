@@ -54,7 +54,7 @@ public final class QueryCommand implements Callable<Integer> {
         defaultValue = DEFAULT_URL)
     private String url;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "30s",
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = PositiveDurationConverter.class, defaultValue = "30s",
         description = "How long to wait for the answer (default: ${DEFAULT-VALUE}).")
     private Duration timeout;
 

@@ -63,7 +63,7 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--standby-replicas", paramLabel = "N", description = "Standby copies of each store (num.standby.replicas, default 1).")
     private Integer standbyReplicas;
 
-    @Option(names = "--evidence-window", paramLabel = "DURATION", converter = DurationConverter.class,
+    @Option(names = "--evidence-window", paramLabel = "DURATION", converter = PositiveDurationConverter.class,
         description = "Event time after which coupling evidence expires (evidence.window.ms; e.g. 24h, 7d).")
     private Duration evidenceWindow;
 

@@ -49,10 +49,8 @@ public final class LocalStores {
 
     /** The migration set of {@code componentId} now, or as of {@code asOf} (null for now). */
     public Lookup<MigrationSet> migrationSet(final String componentId, final int partition, final Instant asOf) {
-        return asOf == null
-            ? read(stores.migrationSets(), KeyQuery.<String, MigrationSet>withKey(componentId), partition)
-            : unversion(read(stores.migrationSetsHistory(),
-                VersionedKeyQuery.<String, MigrationSet>withKey(componentId).asOf(asOf), partition));
+        final VersionedKeyQuery<String, MigrationSet> latest = VersionedKeyQuery.withKey(componentId);
+        return unversion(read(stores.migrationSets(), asOf == null ? latest : latest.asOf(asOf), partition));
     }
 
     /**

@@ -64,7 +64,7 @@ public final class MigrationSetQueries {
                 : "AP " + key + " was not known at " + asOf);
         }
         final String componentId = foundComponent.value();
-        final Lookup<MigrationSet> set = route(asOf == null ? stores.migrationSets() : stores.migrationSetsHistory(), componentId,
+        final Lookup<MigrationSet> set = route(stores.migrationSets(), componentId,
             (host, partition) -> host.equals(self.get())
                 ? local.migrationSet(componentId, partition, asOf)
                 : remote.migrationSet(host, componentId, partition, asOf));

@@ -157,13 +157,11 @@ public final class MigrationSetTopology {
             .mapValues(GraphOutput::set, Named.as("set-values"));
         sets.to(options.migrationSetsTopic(), Produced.with(keys, setSerde).withName("migration-sets-sink"));
         // the query tables read the output topics back: the graph task re-keys (component id, ap), and tables
-        // straight off its output would each need a repartition topic; the compacted topics are partitioned already
-        final KStream<String, MigrationSet> setsBack = builder.stream(options.migrationSetsTopic(),
-            Consumed.with(keys, setSerde).withName("migration-sets-source"));
-        setsBack.toTable(Named.as("migration-sets-table"),
-            Materialized.<String, MigrationSet>as(Stores.persistentKeyValueStore(StoreNames.MIGRATION_SETS))
-                .withKeySerde(keys).withValueSerde(setSerde));
-        setsBack.toTable(Named.as("migration-sets-history-table"),
+        // straight off its output would each need a repartition topic; the compacted topics are partitioned already.
+        // The sets are the bulk of what the app writes: one versioned table answers both "now" (its latest value)
+        // and "as of", and it restores from the output topic itself (REUSE_KTABLE_SOURCE_TOPICS below) instead of
+        // writing every set twice more into changelogs. The topic keeps the history: see RequiredTopic#versionedTable
+        builder.table(options.migrationSetsTopic(), Consumed.with(keys, setSerde).withName("migration-sets-source"),
             Materialized.<String, MigrationSet>as(Stores.persistentVersionedKeyValueStore(
                     StoreNames.MIGRATION_SETS_HISTORY, options.evidenceWindow()))
                 .withKeySerde(keys).withValueSerde(setSerde));
@@ -181,7 +179,18 @@ public final class MigrationSetTopology {
                     StoreNames.AP_INDEX_HISTORY, options.evidenceWindow()))
                 .withKeySerde(keys).withValueSerde(keys));
 
-        return builder.build();
+        return builder.build(optimizations());
+    }
+
+    /**
+     * The optimizations the topology is built with; {@link io.tether.streams.app.TetherConfig} runs the app with the
+     * same, as Kafka Streams requires.
+     */
+    public static java.util.Properties optimizations() {
+        final java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.streams.StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG,
+            org.apache.kafka.streams.StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        return props;
     }
 
     /** Joins the two sides of a connection; one side alone (after the window) is an EXTERNAL endpoint. */
@@ -263,9 +272,10 @@ public final class MigrationSetTopology {
 
             @Override
             public java.util.Set<StoreBuilder<?>> stores() {
+                // cached: a file use is updated by every open, its changelog needs only the last value per commit
                 return java.util.Set.of(Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(StoreNames.FILE_EVIDENCE_COALESCED), Serdes.String(),
-                    FileEvidenceCoalescer.CoalescedFileUse.SERDE));
+                    FileEvidenceCoalescer.CoalescedFileUse.SERDE).withCachingEnabled());
             }
         };
     }
@@ -281,11 +291,13 @@ public final class MigrationSetTopology {
 
             @Override
             public java.util.Set<StoreBuilder<?>> stores() {
+                // cached: evidence for the same edge is refreshed over and over; its changelog needs the last value
+                // per commit only (the graph itself lives in memory, the store is for fail-over)
                 return java.util.Set.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EVIDENCE),
-                        Serdes.String(), GraphEvent.SERDE),
+                        Serdes.String(), GraphEvent.SERDE).withCachingEnabled(),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EMITTED_INDEX),
-                        Serdes.String(), Serdes.String()));
+                        Serdes.String(), Serdes.String()).withCachingEnabled());
             }
         };
     }

@@ -5,9 +5,11 @@ package io.tether.streams.topology;
  * of the contract with the query layer, and changing one renames a changelog topic, so they are fixed here.
  */
 public final class StoreNames {
-    /** componentId → {@link io.tether.schemas.model.MigrationSet}, the latest set of each component. */
-    public static final String MIGRATION_SETS = "migration-sets";
-    /** Versioned: componentId → MigrationSet as of a time; history retention = the evidence window. */
+    /**
+     * Versioned: componentId → {@link io.tether.schemas.model.MigrationSet}, the latest set of each component and
+     * the set as of a time (history retention = the evidence window). Its changelog is the output topic itself.
+     * (A plain "migration-sets" store existed beside it until the output topic became its changelog.)
+     */
     public static final String MIGRATION_SETS_HISTORY = "migration-sets-history";
     /** {@code program@hostId} → componentId of the AP's set, for every AP in the graph (lists the known APs). */
     public static final String AP_INDEX = "ap-index";

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HttpApiTest {
 
-    private static final QueryStores STORES = new QueryStores("ap-index", "ap-index-history", "migration-sets", "migration-sets-history");
+    private static final QueryStores STORES = new QueryStores("ap-index", "ap-index-history", "migration-sets-history");
     private static PrometheusMeterRegistry metrics;
     private static HttpApi api;
 

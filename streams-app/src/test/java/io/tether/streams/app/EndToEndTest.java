@@ -43,7 +43,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,12 +78,13 @@ class EndToEndTest {
     static Path stateDir;
 
     private static TetherStreamsApp app;
+    private static Map<String, String> settings;
     private static KafkaProducer<String, SpecificRecord> events;
     private static long ticks;
 
     @BeforeAll
     static void start() {
-        final Map<String, String> settings = new HashMap<>();
+        settings = new HashMap<>();
         settings.put("bootstrap.servers", KAFKA.bootstrapServers());
         settings.put("schema.registry.url", REGISTRY);
         settings.put("application.id", "tether-e2e-" + UUID.randomUUID());
@@ -195,6 +199,35 @@ class EndToEndTest {
         assertEquals(List.of(AP1, AP2), listed);
         assertEquals(200, Http.get(app.httpPort(), "/health").status());
         assertTrue(Http.get(app.httpPort(), "/metrics").body().contains("kafka_stream"), "Kafka Streams metrics are exported");
+    }
+
+    @Test
+    @Order(3)
+    void theSetsComeBackFromTheOutputTopicWhenTheLocalStateIsLost() throws Exception {
+        final String now = Http.migrationSet(app.httpPort(), AP1).body();
+        final Instant updated = Instant.parse(Http.migrationSet(app.httpPort(), AP1).json().get("updated").asText());
+        app.close();
+        // the set table has no changelog of its own: the output topic is its changelog
+        final String applicationId = settings.get("application.id");
+        assertTrue(KAFKA.admin().listTopics().names().get().stream()
+                .noneMatch(t -> t.startsWith(applicationId) && t.contains("migration-sets")),
+            () -> "a changelog copy of the sets: " + KAFKA.admin().listTopics().names());
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).filter(f -> !f.equals(stateDir)).forEach(f -> f.toFile().delete());
+        }
+
+        app = TetherStreamsApp.withTopology(TetherConfig.load(null, Map.of(), settings)).start();
+        assertEquals(KafkaStreams.State.RUNNING, waitRunning());
+        final String[] last = {""};
+        Eventually.waitUntil(() -> "the set of AP1 restored; last answer: " + last[0], WAIT, () -> {
+            final Http.Response response = Http.migrationSet(app.httpPort(), AP1);
+            last[0] = response.body();
+            return response.status() == 200;
+        });
+        assertEquals(now, Http.migrationSet(app.httpPort(), AP1).body(), "the same set as before the state was lost");
+        // and its history: as of its last change it is the same set, before the first event there was none
+        assertEquals(200, Http.migrationSet(app.httpPort(), AP1, updated.toString()).status());
+        assertEquals(404, Http.migrationSet(app.httpPort(), AP1, Instant.ofEpochMilli(T - 1_000).toString()).status());
     }
 
     private static boolean knownProcess(final String processKey) {

@@ -3,6 +3,7 @@ package io.tether.streams.app;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroSerde;
 import io.tether.streams.query.QueryStores;
+import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.StoreNames;
 import io.tether.streams.topology.TopologyOptions;
 import org.apache.kafka.common.serialization.Serde;
@@ -39,18 +40,15 @@ final class OutputTablesTopology {
         final AvroSerde<MigrationSet> sets = new AvroSerde<>(MigrationSet.class);
         sets.configure(Map.of("schema.registry.url", registryUrl), false);
 
-        final KStream<String, MigrationSet> setStream = builder.stream(MIGRATION_SETS_TOPIC,
-            Consumed.with(keys, sets).withName("sets-source"));
-        setStream.toTable(Named.as("sets-table"), Materialized.<String, MigrationSet>as(
-            Stores.persistentKeyValueStore(StoreNames.MIGRATION_SETS)).withKeySerde(keys).withValueSerde(sets));
-        setStream.toTable(Named.as("sets-history-table"), Materialized.<String, MigrationSet>as(
-            Stores.persistentVersionedKeyValueStore(StoreNames.MIGRATION_SETS_HISTORY, history)).withKeySerde(keys).withValueSerde(sets));
+        builder.table(MIGRATION_SETS_TOPIC, Consumed.with(keys, sets).withName("sets-source"),
+            Materialized.<String, MigrationSet>as(Stores.persistentVersionedKeyValueStore(
+                StoreNames.MIGRATION_SETS_HISTORY, history)).withKeySerde(keys).withValueSerde(sets));
 
         final KStream<String, String> index = builder.stream(AP_INDEX_TOPIC, Consumed.with(keys, keys).withName("index-source"));
         index.toTable(Named.as("index-table"), Materialized.<String, String>as(
             Stores.persistentKeyValueStore(StoreNames.AP_INDEX)).withKeySerde(keys).withValueSerde(keys));
         index.toTable(Named.as("index-history-table"), Materialized.<String, String>as(
             Stores.persistentVersionedKeyValueStore(StoreNames.AP_INDEX_HISTORY, history)).withKeySerde(keys).withValueSerde(keys));
-        return builder.build();
+        return builder.build(MigrationSetTopology.optimizations());
     }
 }

@@ -51,6 +51,15 @@ class QueryCommandTest {
         assertEquals(2, badUrl.exit());
         assertTrue(badUrl.err().contains("--url expects http(s)://host:port"), badUrl.err());
 
+        // the HTTP client refuses a zero or negative timeout, so the flag must refuse it first
+        final Run zeroTimeout = run("/usr/sbin/nginx@web-1", "--timeout", "0s");
+        assertEquals(2, zeroTimeout.exit());
+        assertTrue(zeroTimeout.err().contains("'0s' is zero, but this needs a duration greater than zero"), zeroTimeout.err());
+        final Run negativeTimeout = run("/usr/sbin/nginx@web-1", "--timeout", "-PT5S");
+        assertEquals(2, negativeTimeout.exit());
+        assertTrue(negativeTimeout.err().contains("'-PT5S' is not a duration (it is negative)"), negativeTimeout.err());
+        assertFalse((zeroTimeout.err() + negativeTimeout.err()).contains("\tat "), "no stack trace");
+
         final Run missing = run();
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("Missing required parameter"), missing.err());
@@ -70,7 +79,7 @@ class QueryCommandTest {
 
     @Test
     void aServerThatCannotAnswerYetSaysWhenToRetry() {
-        final QueryStores stores = new QueryStores("ap-index", "ap-index-history", "migration-sets", "migration-sets-history");
+        final QueryStores stores = new QueryStores("ap-index", "ap-index-history", "migration-sets-history");
         final LocalStores local = new LocalStores(() -> null, stores);
         final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (HttpApi api = new HttpApi(new MigrationSetQueries(() -> null, () -> new HostInfo("127.0.0.1", 1), local,

@@ -50,7 +50,13 @@ class StreamsCommandTest {
 
         final Run window = run("--bootstrap", "127.0.0.1:9", "--registry", "http://r:1", "--evidence-window", "a while");
         assertEquals(2, window.exit());
-        assertTrue(window.err().contains("expected a duration such as 24h"), window.err());
+        assertTrue(window.err().contains("'a while' is not a duration; use a whole number with a unit ms, s, m, h or d"),
+            window.err());
+
+        final Run zeroWindow = run("--bootstrap", "127.0.0.1:9", "--registry", "http://r:1", "--evidence-window", "0");
+        assertEquals(2, zeroWindow.exit());
+        assertTrue(zeroWindow.err().contains("'0' is zero, but this needs a duration greater than zero"), zeroWindow.err());
+        assertFalse(zeroWindow.err().contains("Exception"), zeroWindow.err());
 
         final Run file = run("--config", dir.resolve("missing.properties").toString());
         assertEquals(2, file.exit());
@@ -61,7 +67,7 @@ class StreamsCommandTest {
     void flagsBecomeConfigurationKeys() {
         final StreamsCommand command = new StreamsCommand();
         new CommandLine(command).parseArgs("--bootstrap", "b:9092", "--registry", "http://r:8081", "--http-port", "0",
-            "--evidence-window", "2h", "--standby-replicas", "2", "-D", "num.stream.threads=3");
+            "--evidence-window", "2H", "--standby-replicas", "2", "-D", "num.stream.threads=3");
         final var keys = command.overrides();
         assertEquals("b:9092", keys.get("bootstrap.servers"));
         assertEquals("http://r:8081", keys.get("schema.registry.url"));

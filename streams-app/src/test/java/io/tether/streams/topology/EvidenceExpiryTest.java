@@ -78,7 +78,7 @@ class EvidenceExpiryTest extends TopologyTestBase {
 
         // x's evidence is gone: x leaves the graph, its component id is retired, y's set lives on under y's id
         assertNull(apIndex().get("/usr/bin/a-x@h1"));
-        assertNull(sets().get("/usr/bin/a-x@h1"));
+        assertNull(set("/usr/bin/a-x@h1"));
         assertEquals(List.of("/usr/bin/b-y@h2"), apps(setOf("/usr/bin/b-y@h2")));
         final Map<String, byte[]> lastSets = out.readKeyValuesToMap();
         assertTrue(lastSets.containsKey("/usr/bin/a-x@h1"));

@@ -24,7 +24,7 @@ class TopologyNamingTest {
         final Matcher generated = Pattern.compile("(KSTREAM|KTABLE)-[A-Z]+-\\d+").matcher(text);
         final List<String> found = generated.results().map(r -> r.group()).distinct().toList();
         assertEquals(List.of(), found, () -> "generated names in\n" + text);
-        for (final String store : List.of(StoreNames.MIGRATION_SETS, StoreNames.MIGRATION_SETS_HISTORY,
+        for (final String store : List.of(StoreNames.MIGRATION_SETS_HISTORY,
             StoreNames.AP_INDEX, StoreNames.AP_INDEX_HISTORY, StoreNames.PROCESS_TABLE)) {
             assertTrue(text.contains(store), () -> store + " missing in\n" + text);
         }

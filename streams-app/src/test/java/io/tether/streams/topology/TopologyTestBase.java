@@ -30,6 +30,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.VersionedKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,8 +206,12 @@ abstract class TopologyTestBase {
 
     // ------------------------------------------------------------------ reading the result
 
-    KeyValueStore<String, MigrationSet> sets() {
-        return driver.getKeyValueStore(StoreNames.MIGRATION_SETS);
+    /** The latest migration set of a component (the query table is versioned), or null. */
+    MigrationSet set(final String componentId) {
+        final VersionedKeyValueStore<String, MigrationSet> sets =
+            driver.getVersionedKeyValueStore(StoreNames.MIGRATION_SETS_HISTORY);
+        final VersionedRecord<MigrationSet> latest = sets.get(componentId);
+        return latest == null ? null : latest.value();
     }
 
     KeyValueStore<String, String> apIndex() {
@@ -215,7 +221,7 @@ abstract class TopologyTestBase {
     /** The migration set of an AP, or null when the AP is not in the graph. */
     MigrationSet setOf(final String ap) {
         final String component = apIndex().get(ap);
-        return component == null ? null : sets().get(component);
+        return component == null ? null : set(component);
     }
 
     static List<String> apps(final MigrationSet set) {

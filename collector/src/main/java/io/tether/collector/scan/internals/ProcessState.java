@@ -17,6 +17,8 @@ public final class ProcessState {
     public Map<Integer, String> files = new HashMap<>();
     /** Socket inodes already reported (or not reportable). */
     public Set<Long> sockets = new HashSet<>();
+    /** Connected Unix socket inodes without a peer yet → passes they have been looked at (see the scanner). */
+    public Map<Long, Integer> unpairedPasses = new HashMap<>();
 
     public ProcessState(final int pid, final long startTime) {
         this.pid = pid;

@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * The sockets of one network namespace, from its /proc/PID/net/{tcp,tcp6,unix}: socket inode → addresses and
- * state, plus the set of listening (ip, port) pairs that tells the server end of an established connection from
- * the client end.
+ * state, plus the listening (ip, port) pairs and Unix paths that tell the server end of an established connection
+ * from the client end.
  */
 public final class SocketTable {
     /** TCP states as the kernel numbers them in /proc/net/tcp (include/net/tcp_states.h). */
@@ -23,11 +23,14 @@ public final class SocketTable {
     public static final int TCP_SYN_SENT = 0x02;
     public static final int TCP_SYN_RECV = 0x03;
     public static final int TCP_LISTEN = 0x0A;
+    /** socket_state SS_CONNECTED (include/uapi/linux/net.h), the "St" column of /proc/net/unix. */
+    public static final int UNIX_SS_CONNECTED = 3;
     private static final int UNIX_ACCEPTCON = 0x10000;
-    private static final int UNIX_STREAM = 1;
+    private static final int UNIX_DGRAM = 2;
 
     private final Map<Long, SocketEntry> byInode = new HashMap<>();
     private final Set<String> listening = new HashSet<>();
+    private final Set<String> listeningUnixPaths = new HashSet<>();
 
     private SocketTable() {
     }
@@ -37,7 +40,14 @@ public final class SocketTable {
         final SocketTable table = new SocketTable();
         table.readTcp(procPidDir.resolve("net/tcp"), false);
         table.readTcp(procPidDir.resolve("net/tcp6"), true);
-        table.readUnix(procPidDir.resolve("net/unix"));
+        table.parseUnix(procPidDir.resolve("net/unix"));
+        return table;
+    }
+
+    /** Reads only the Unix-domain sockets of the namespace that process {@code pid} belongs to. */
+    public static SocketTable readUnix(final Path procPidDir) throws IOException {
+        final SocketTable table = new SocketTable();
+        table.parseUnix(procPidDir.resolve("net/unix"));
         return table;
     }
 
@@ -49,6 +59,11 @@ public final class SocketTable {
     public boolean isListening(final String ip, final int port) {
         return listening.contains(ip + "|" + port) || listening.contains("0.0.0.0|" + port)
                 || listening.contains("::|" + port);
+    }
+
+    /** Whether a Unix-domain socket listens on this path (abstract names start with '@'). */
+    public boolean isListeningUnix(final String path) {
+        return path != null && listeningUnixPaths.contains(path);
     }
 
     private void readTcp(final Path file, final boolean v6) throws IOException {
@@ -104,7 +119,7 @@ public final class SocketTable {
         return address;
     }
 
-    private void readUnix(final Path file) throws IOException {
+    private void parseUnix(final Path file) throws IOException {
         final String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -120,10 +135,15 @@ public final class SocketTable {
             }
             final int flags = Integer.parseInt(f[3], 16);
             final int type = Integer.parseInt(f[4], 16);
+            final int state = Integer.parseInt(f[5], 16);
             final long inode = Long.parseLong(f[6]);
             final String path = f.length > 7 ? f[7] : null;
             final boolean listens = (flags & UNIX_ACCEPTCON) != 0;
-            byInode.put(inode, SocketEntry.unix(inode, type == UNIX_STREAM, listens, path));
+            if (listens && path != null) {
+                listeningUnixPaths.add(path);
+            }
+            // SOCK_SEQPACKET counts as a stream, as the probe reports it: connected, with a listener, in order
+            byInode.put(inode, SocketEntry.unix(inode, type != UNIX_DGRAM, state, listens, path));
         }
     }
 }
