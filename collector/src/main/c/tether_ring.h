@@ -21,14 +21,16 @@
  *     32  char host_id[64]     informational, NUL padded
  *     128 u64 write_cursor     next position to reserve (writers CAS it), own cache line
  *     192 u64 dropped          records a probe could not write (ring full / contention), own cache line
- *     256 u64 read_cursor      next position the collector reads, own cache line (writers never read it)
+ *     256 u64 read_cursor      first position whose record the collector has not kept yet (see "Kept"), own
+ *                              cache line (writers never read it)
  *     2048 acks[128]           identities the collector resolved itself (see "Deferred identity"), 16 bytes each:
  *                              u64 tag = pid << 32 | (u32)(EXEC position + 1), then u64 start_ticks
  *
  *   slot (position p lives in slot p & (slot_count-1)):
  *     0   u64 commit           == p      : free for the writer of position p
  *                              == p + 1  : the record of position p is complete
- *                              the reader sets it to p + slot_count when done (free for the next lap)
+ *                              the reader sets it to p + slot_count once the record is kept (free for the
+ *                              next lap)
  *     8   u16 type             TETHER_REC_*
  *     10  u16 flags            TETHER_FLAG_*
  *     12  u32 length           bytes of body that follow the 48-byte slot header
@@ -45,6 +47,15 @@
  * means the ring is full (the reader has not freed that slot yet): count a drop and give up. Otherwise CAS
  * write_cursor p -> p+1 and, on success, write the body and CAS commit p -> p+1 (release). The commit CAS fails only
  * when the reader declared the slot abandoned (a writer stalled for longer than the reader's abandon timeout).
+ *
+ * Positions start at (creation time in ms << 20), aligned to slot_count, not at 0, so a position names one record of
+ * the host across collector restarts and across ring files; events carry it as probeSequence.
+ *
+ * Kept. The collector frees a slot only once the record's event is kept (written to its spool, or dropped for good),
+ * not when it reads it, and possibly out of order; read_cursor trails at the first slot not yet freed. A collector
+ * killed hard loses nothing it read: the next one starts at read_cursor, skips freed slots (commit >= p + slot_count)
+ * and reads the others again (the copies carry the same probeSequence). Writers see no difference: a slot not yet
+ * freed is a full ring.
  *
  * Deferred identity. Reading /proc/self/stat (start time) and /proc/self/exe costs a process start more than all the
  * rest of the probe together (two /proc lookups), so a probe does not read them at start: its EXEC record carries
@@ -77,6 +88,9 @@
 #define TETHER_FLAG_TRUNCATED 0x1      /* a path or argv did not fit the slot and was cut */
 #define TETHER_FLAG_EXIT_CODE_UNKNOWN 0x2 /* exit seen by the destructor (return from main): no code */
 #define TETHER_FLAG_IDENTITY_DEFERRED 0x4 /* start_ticks (and an EXEC's exe) left to the collector */
+#define TETHER_FLAG_RESOLVED 0x8 /* collector only, on a deferred EXEC it resolved and has not kept yet: start_ticks
+                                  * set, u32 exe_len + exe written after the body, for a successor that reads the
+                                  * record again after a hard kill when the process is gone */
 
 #define TETHER_ACKS 128u
 #define TETHER_ACKS_OFFSET 2048u

@@ -82,6 +82,10 @@ public final class Collector implements AutoCloseable {
         }
         if (channel != null) {
             metrics.droppedByProbe(() -> channel.counters().droppedByProbe());
+            metrics.probeFreedUnkept(() -> channel.counters().freedUnkept());
+            channel.skipKept(publisher.recoveredProbeRecords());
+            // the publisher reports which probe records it spooled: only those slots are freed, so a collector
+            // killed hard leaves the rest in the ring for the next one (DurableEventSink)
             channel.start(publisher);
         }
         if (config.scanInterval().isZero()) {

@@ -5,6 +5,7 @@ import io.tether.collector.probe.internals.ProcessIdentity;
 import io.tether.collector.probe.internals.RecordDecoder;
 import io.tether.collector.probe.internals.RingFile;
 import io.tether.collector.probe.internals.RingLayout;
+import io.tether.collector.publish.DurableEventSink;
 import io.tether.collector.publish.EventSink;
 import io.tether.schemas.event.ExitEvent;
 import org.apache.avro.specific.SpecificRecord;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +56,14 @@ public final class ProbeChannel implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
+    private final AtomicLong freedUnkept = new AtomicLong();
     private final Object readLock = new Object();
     private long readPos;
+    /** First position whose slot is not freed yet (readPos or behind it): stored as the ring's read cursor. */
+    private long frontier;
+    /** Whether read slots wait for the sink to report their events kept, rather than being freed at once. */
+    private boolean holdSlots;
+    private DurableEventSink keptBy;
     private long stalledSince = -1;
     private long reservedSeenAt = -1;
     private long lastSweep = System.nanoTime();
@@ -66,11 +74,13 @@ public final class ProbeChannel implements AutoCloseable {
                          final ProbeChannelConfig config) {
         this.ring = ring;
         this.decoder = new RecordDecoder(hostId, startTime);
-        this.identities = new ProcessIdentities(ring, startTime, Path.of("/proc"));
+        // records dropped as unattributable are done with: their slots are freed
+        this.identities = new ProcessIdentities(ring, startTime, Path.of("/proc"), this::kept);
         this.config = config;
         this.slot = new byte[ring.slotSize()];
         this.slotView = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
         this.readPos = ring.readCursor();
+        this.frontier = readPos;
     }
 
     /** Creates (or resumes) the ring at {@code path} with the default size. */
@@ -132,20 +142,27 @@ public final class ProbeChannel implements AutoCloseable {
      * Reads up to {@code max} committed records in ring order into {@code sink}; returns how many slots it consumed.
      * Stops at the first slot not yet committed. A slot reserved but left uncommitted for longer than the abandon
      * timeout (its writer died mid-record) is skipped and counted, so one killed process cannot stop the channel.
+     *
+     * <p>With a {@link DurableEventSink}, a record's slot is freed only once the sink reports its event kept (see
+     * {@code tether_ring.h}, "Kept"), so a collector killed hard loses none of the records it read: the next one
+     * reads them again from the ring. Any other sink gets each record's slot freed as soon as it is read.
      */
     public int drain(final EventSink sink, final int max) {
         synchronized (readLock) {
+            holdSlots = holdsSlotsFor(sink);
             int consumed = 0;
             while (consumed < max) {
                 final long commit = ring.commitAcquire(readPos);
                 if (commit == readPos + 1) {
                     final int used = ring.copySlot(readPos, slot);
                     final long pos = readPos;
-                    ring.release(readPos);
+                    if (!holdSlots) {
+                        ring.release(pos);
+                    }
                     advance();
                     deliver(sink, used, pos);
-                } else if (commit == readPos + ring.slotCount()) {
-                    advance(); // consumed before a restart that came before the cursor was stored
+                } else if (commit - readPos >= ring.slotCount()) {
+                    advance(); // a previous collector kept it (and freed its slot) before it was stopped or killed
                 } else if (commit == readPos && abandonedWriter()) {
                     if (ring.abandon(readPos)) {
                         abandoned.incrementAndGet();
@@ -162,7 +179,76 @@ public final class ProbeChannel implements AutoCloseable {
             if (consumed < max) {
                 sweep(sink);
             }
+            advanceFrontier();
             return consumed;
+        }
+    }
+
+    /**
+     * Frees the slots of records whose events are already kept elsewhere — in the spool a killed collector left,
+     * which the next one resends — before they would be read again: a kill between writing the spool and freeing
+     * the slots would otherwise publish them twice (and fold repeated opens differently, counting some twice).
+     * Call before reading starts; returns how many slots it freed.
+     */
+    public int skipKept(final long[] probeSequences) {
+        synchronized (readLock) {
+            int freed = 0;
+            for (final long pos : probeSequences) {
+                if (ring.release(pos)) {
+                    freed++;
+                }
+            }
+            if (freed > 0) {
+                LOG.info("probe channel {}: {} records read by the previous collector were in its spool already",
+                        ring.path(), freed);
+            }
+            return freed;
+        }
+    }
+
+    private boolean holdsSlotsFor(final EventSink sink) {
+        if (!(sink instanceof DurableEventSink durable)) {
+            return false;
+        }
+        if (durable != keptBy) {
+            durable.onKept(this::kept);
+            keptBy = durable;
+        }
+        return true;
+    }
+
+    /** The event of the record at {@code pos} is kept (or it was dropped for good): its slot can be reused. */
+    private void kept(final long pos) {
+        ring.release(pos); // from the sink's thread: a CAS on the slot alone
+    }
+
+    /**
+     * Moves the stored read cursor past the slots freed so far. An IDENTITY record is freed here, once every record
+     * before it is: the records it attributes came before it, and a restarted collector would need it to attribute
+     * them again. When half the ring is read but not kept (a record waits long for its process's identity, or the
+     * publisher is far behind), the oldest slot is freed anyway, counted, so that probes can go on writing: until
+     * its event is kept, a hard kill would lose that record.
+     */
+    private void advanceFrontier() {
+        final long before = frontier;
+        while (frontier < readPos) {
+            if (ring.released(frontier)) {
+                frontier++;
+            } else if (ring.type(frontier) == RingLayout.REC_IDENTITY) {
+                ring.release(frontier);
+                frontier++;
+            } else if (readPos - frontier > ring.slotCount() / 2) {
+                if (ring.release(frontier) && freedUnkept.incrementAndGet() % 10_000 == 1) {
+                    LOG.warn("probe channel {}: half the ring is read but not yet spooled; freed the oldest slot"
+                            + " early ({} so far): a hard kill would lose such records", ring.path(), freedUnkept.get());
+                }
+                frontier++;
+            } else {
+                break;
+            }
+        }
+        if (frontier != before) {
+            ring.readCursor(frontier);
         }
     }
 
@@ -189,7 +275,6 @@ public final class ProbeChannel implements AutoCloseable {
         readPos++;
         stalledSince = -1;
         reservedSeenAt = -1;
-        ring.readCursor(readPos);
     }
 
     /**
@@ -226,6 +311,7 @@ public final class ProbeChannel implements AutoCloseable {
     private void deliver(final EventSink sink, final int used, final long pos) {
         if (used < RingLayout.SLOT_HEADER_SIZE) {
             malformed.incrementAndGet();
+            ring.release(pos);
             LOG.warn("probe channel {}: skipped a slot shorter than its header", ring.path());
             return;
         }
@@ -236,6 +322,7 @@ public final class ProbeChannel implements AutoCloseable {
                 id = RecordDecoder.identity(slot, used);
             } catch (final RuntimeException e) {
                 malformed.incrementAndGet();
+                ring.release(pos);
                 LOG.warn("probe channel {}: skipped a malformed identity record: {}", ring.path(), e.toString());
                 return;
             }
@@ -245,8 +332,12 @@ public final class ProbeChannel implements AutoCloseable {
             return;
         }
         if ((slotView.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_IDENTITY_DEFERRED) != 0) {
-            final ProcessIdentity id = identities.resolve(type, slotView.getInt(RingLayout.SLOT_PID),
-                    slotView.getInt(RingLayout.SLOT_PPID), slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
+            final int pid = slotView.getInt(RingLayout.SLOT_PID);
+            ProcessIdentity id = identities.resolve(type, pid, slotView.getInt(RingLayout.SLOT_PPID),
+                    slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
+            if (type == RingLayout.REC_EXEC) {
+                id = stampOrRecall(id, pid, used, pos);
+            }
             if (id == null) {
                 identities.hold(Arrays.copyOf(slot, used));
                 return;
@@ -257,6 +348,29 @@ public final class ProbeChannel implements AutoCloseable {
         emit(sink, slot, used, null);
     }
 
+    /**
+     * An EXEC record's identity survives a hard kill in its slot: resolved now, it is stamped there (the probe,
+     * acked, writes no IDENTITY record, and the exe is gone with the process); read again after a restart, the
+     * stamp answers when /proc no longer can.
+     */
+    private ProcessIdentity stampOrRecall(final ProcessIdentity resolved, final int pid, final int used,
+                                          final long pos) {
+        final ProcessIdentity stamped;
+        try {
+            stamped = RecordDecoder.stamped(slot, used);
+        } catch (final RuntimeException e) {
+            LOG.warn("probe channel {}: ignored a damaged identity stamp: {}", ring.path(), e.toString());
+            return resolved;
+        }
+        if (resolved == null) {
+            return stamped == null ? null : identities.stamped(pid, stamped);
+        }
+        if (holdSlots && stamped == null && resolved.exe() != null) {
+            ring.stampIdentity(pos, resolved.startTicks(), resolved.exe().getBytes(StandardCharsets.UTF_8));
+        }
+        return resolved;
+    }
+
     private void emit(final EventSink sink, final byte[] record, final int used, final ProcessIdentity identity) {
         final SpecificRecord event;
         try {
@@ -264,6 +378,7 @@ public final class ProbeChannel implements AutoCloseable {
         } catch (final RuntimeException e) {
             // MalformedRecordException, or a value the schemas refuse: either way the slot cannot become an event
             malformed.incrementAndGet();
+            ring.release(RecordDecoder.position(record));
             LOG.warn("probe channel {}: skipped a malformed record: {}", ring.path(), e.toString());
             return;
         }
@@ -277,6 +392,7 @@ public final class ProbeChannel implements AutoCloseable {
         try {
             sink.accept(event);
         } catch (final RuntimeException e) {
+            // the slot stays (with a durable sink): a later collector reads it again
             sinkFailures.incrementAndGet();
             LOG.error("probe channel {}: the event sink refused a {}", ring.path(), event.getSchema().getName(), e);
         }
@@ -285,7 +401,7 @@ public final class ProbeChannel implements AutoCloseable {
     public ProbeCounters counters() {
         return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(),
                 abandoned.get(), sinkFailures.get(), identities.fromCollector(), identities.fromProbe(),
-                identities.held(), identities.unresolved());
+                identities.held(), identities.unresolved(), freedUnkept.get());
     }
 
     /**
@@ -310,8 +426,8 @@ public final class ProbeChannel implements AutoCloseable {
         synchronized (readLock) {
             final int dropped = identities.dropAll();
             if (dropped > 0) {
-                LOG.warn("probe channel {}: closed with {} records whose process identity was still unknown; they are"
-                        + " dropped (counted as unresolved)", ring.path(), dropped);
+                LOG.warn("probe channel {}: closed with {} records whose process identity was still unknown; counted"
+                        + " as unresolved{}", ring.path(), dropped, holdSlots ? " (left in the ring for the next collector)" : "");
             }
         }
         try {

@@ -15,8 +15,10 @@ package io.tether.collector.probe;
  *                            the collector had not resolved it in time (or they forked)
  * @param heldRecords     records now waiting for their process's identity
  * @param unresolved      records dropped because their process ended (killed) before its identity was known
+ * @param freedUnkept     records whose slot was freed before their event was spooled, because half the ring was
+ *                        read but not kept: a collector killed hard before spooling them lost them
  */
 public record ProbeCounters(long recordsRead, long droppedByProbe, long truncated, long malformed, long abandoned,
                             long sinkFailures, long identitiesResolved, long identitiesFromProbe, long heldRecords,
-                            long unresolved) {
+                            long unresolved, long freedUnkept) {
 }

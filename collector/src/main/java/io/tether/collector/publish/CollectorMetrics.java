@@ -37,6 +37,7 @@ public final class CollectorMetrics {
     final AtomicLong backlog = new AtomicLong();
     private volatile LongSupplier droppedByProbe = () -> 0;
     private volatile LongSupplier procUnreadable = () -> 0;
+    private volatile LongSupplier probeFreedUnkept = () -> 0;
 
     public long seen() {
         return seen.sum();
@@ -71,6 +72,14 @@ public final class CollectorMetrics {
         return procUnreadable.getAsLong();
     }
 
+    /**
+     * Probe records whose ring slot was freed before their event was spooled, because half the ring was read but not
+     * kept: a collector killed hard before it spooled them lost them (see DurableEventSink).
+     */
+    public long probeFreedUnkept() {
+        return probeFreedUnkept.getAsLong();
+    }
+
     /** Events appended to the spool but not yet acknowledged by Kafka. */
     public long backlog() {
         return backlog.get();
@@ -79,6 +88,11 @@ public final class CollectorMetrics {
     /** Where the probe channel's drop count comes from (set once the channel is open). */
     public void droppedByProbe(final LongSupplier source) {
         this.droppedByProbe = source;
+    }
+
+    /** Where the probe channel's count of slots freed before their events were kept comes from. */
+    public void probeFreedUnkept(final LongSupplier source) {
+        this.probeFreedUnkept = source;
     }
 
     /** Where the /proc scanner's unreadable-entry count comes from. */
@@ -101,6 +115,9 @@ public final class CollectorMetrics {
         dropped(registry, hostId, "spool-full", CollectorMetrics::droppedSpoolFull);
         dropped(registry, hostId, "rejected-by-kafka", m -> m.droppedRejected.sum());
         dropped(registry, hostId, "malformed", CollectorMetrics::droppedMalformed);
+        counter(registry, "tether.collector.probe.freed.unkept", "probe records freed in the ring before their event"
+                + " was spooled (half the ring read but not kept): a hard kill then loses them", hostId,
+                CollectorMetrics::probeFreedUnkept);
         counter(registry, "tether.collector.procscan.unreadable", "/proc entries skipped as unreadable", hostId, CollectorMetrics::procUnreadable);
         Gauge.builder("tether.collector.spool.bytes", this, m -> m.spoolBytes.get()).description("bytes in the local spool")
                 .tag("host", hostId).register(registry);
@@ -126,6 +143,7 @@ public final class CollectorMetrics {
         return "seen=" + seen() + " coalesced=" + coalesced() + " spooled=" + spooled() + " sent=" + sent()
                 + " backlog=" + backlog() + " spoolBytes=" + spoolBytes.get() + " droppedByProbe=" + droppedByProbe()
                 + " droppedSpoolFull=" + droppedSpoolFull() + " droppedRejected=" + droppedRejected.sum() + " procUnreadable=" + procUnreadable()
-                + " sendFailures=" + sendFailures.sum() + " droppedMalformed=" + droppedMalformed();
+                + " sendFailures=" + sendFailures.sum() + " droppedMalformed=" + droppedMalformed()
+                + " probeFreedUnkept=" + probeFreedUnkept();
     }
 }

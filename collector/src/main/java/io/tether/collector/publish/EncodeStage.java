@@ -26,6 +26,11 @@ import java.util.function.Consumer;
  *
  * <p>Sequence numbers follow the order events leave the coalescer; the {@link Sender} keeps that order into the
  * spool and into Kafka, so per-process order holds end to end.
+ *
+ * <p>Each batch also lists the probe records it accounts for (its events' {@code probeSequence}, the opens folded
+ * into them, probe events dropped here): the sender reports them kept once the batch is in the spool file, and only
+ * then does the probe channel free their ring slots ({@link DurableEventSink}). A held repeat keeps its folded
+ * records unreported until it goes out itself, so the ring's kept position never passes unsent data.
  */
 final class EncodeStage implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EncodeStage.class);
@@ -68,7 +73,7 @@ final class EncodeStage implements Runnable {
         this.senderStopped = senderStopped;
         this.pending = pending;
         this.finished = finished;
-        this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos());
+        this.coalescer = new OpenCoalescer(config.coalesceWindow().toNanos(), p -> batch().addProbeRecord(p));
     }
 
     @Override
@@ -108,6 +113,7 @@ final class EncodeStage implements Runnable {
                 // a malformed event (no header, an open without a path): drop it, loudly and counted, keep going
                 metrics.droppedMalformed.increment();
                 pending.decrementAndGet();
+                keepProbeRecord(event);
                 LOG.error("dropping a malformed {} from a capture source: {}", event.getClass().getSimpleName(),
                         e.toString());
             }
@@ -128,6 +134,11 @@ final class EncodeStage implements Runnable {
         final EventHeader header = type.header(event);
         header.setCollectorRun(config.collectorRun());
         header.setSequence(sequence++);
+        final Long probeSequence = header.getProbeSequence();
+        if (probeSequence != null) {
+            // before the event joins the batch, which may then be handed off: kept (or dropped) with it
+            batch().addProbeRecord(probeSequence);
+        }
         final byte[] framed;
         try {
             framed = encoder.encodeFramed(type, event);
@@ -140,15 +151,31 @@ final class EncodeStage implements Runnable {
                     header.getPid(), header.getSequence(), config.collectorRun(), e.toString());
             return;
         }
+        batch().add(type, header.getPid(), header.getTimeMicros() / 1000, framed);
+        if (current.isFull()) {
+            handOffCurrent();
+        }
+    }
+
+    private EncodedBatch batch() {
         if (current == null) {
             current = recycled.poll();
             if (current == null) {
                 current = new EncodedBatch(BATCH_EVENTS);
             }
         }
-        current.add(type, header.getPid(), header.getTimeMicros() / 1000, framed);
-        if (current.isFull()) {
-            handOffCurrent();
+        return current;
+    }
+
+    /** A probe event that can never be sent: its record is done with once the batch is spooled, like the rest. */
+    private void keepProbeRecord(final SpecificRecord event) {
+        try {
+            final Long probeSequence = typeOf(event).header(event).getProbeSequence();
+            if (probeSequence != null) {
+                batch().addProbeRecord(probeSequence);
+            }
+        } catch (final RuntimeException noHeader) {
+            // not from the probe channel, which always fills the header
         }
     }
 
@@ -163,7 +190,7 @@ final class EncodeStage implements Runnable {
     }
 
     private void handOffCurrent() {
-        if (current == null || current.size() == 0) {
+        if (current == null || current.size() == 0 && current.probeRecords().size() == 0) {
             return;
         }
         boolean interrupted = false;
@@ -179,6 +206,7 @@ final class EncodeStage implements Runnable {
             }
             if (senderStopped.get()) {
                 // the sender died (its spool disk failed) and logged why: nothing can take these any more
+                // their probe records stay in the ring for the next collector
                 pending.addAndGet(-current.size());
                 current.clear();
                 return;

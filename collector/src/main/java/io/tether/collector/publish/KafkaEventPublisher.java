@@ -13,21 +13,24 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The collector's {@link EventSink}: publishes events to Kafka, one topic per event type, keyed by
  * {@code hostId|pid} with the event time as record timestamp, through an idempotent {@code acks=all} producer
  * (lz4-compressed batches). It stamps every event with this run's id and a per-run sequence number, folds
  * repeated identical opens into one event with a count, and writes every event to a local spool before sending
- * it, so neither a Kafka outage nor a killed collector loses what was accepted: unacknowledged records are resent
+ * it, so neither a Kafka outage nor a killed collector loses what was spooled: unacknowledged records are resent
  * in order when Kafka is back, or by the next run (see {@link Spool} for the format and the policy when full).
+ * A hard kill loses what was accepted but not yet spooled, except probe events: the probe channel keeps their
+ * records in its ring until this publisher reports them kept ({@link DurableEventSink}).
  *
  * <p>{@link #accept} only enqueues (it blocks only while the publisher is a full queue behind). Two threads do
  * the rest: an {@link EncodeStage} (coalescing, stamping, Avro encoding) hands batches through a small bounded
  * queue to a {@link Sender} (spool, Kafka). The sink owns an accepted event: it sets its header's sequence and
  * collectorRun and may change its {@code count}.
  */
-public final class KafkaEventPublisher implements EventSink, AutoCloseable {
+public final class KafkaEventPublisher implements DurableEventSink, AutoCloseable {
     private final PublisherConfig config;
     private final BlockingQueue<SpecificRecord> queue;
     private final CollectorMetrics metrics;
@@ -43,6 +46,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
     private final Thread encodeThread;
     private final Thread sendThread;
     private final long recovered;
+    private final long[] recoveredProbeRecords;
 
     private KafkaEventPublisher(final PublisherConfig config, final SchemaIds schemaIds, final CollectorMetrics metrics)
             throws IOException {
@@ -51,6 +55,7 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
         final Spool spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), 8L << 20, 1 << 16);
         this.recovered = spool.recoveredRecords();
+        this.recoveredProbeRecords = spool.recoveredProbeRecords();
         final BlockingQueue<EncodedBatch> handOff = new ArrayBlockingQueue<>(HAND_OFF_BATCHES);
         final BlockingQueue<EncodedBatch> recycled = new ArrayBlockingQueue<>(HAND_OFF_BATCHES + 2);
         final EncodeStage encoder = new EncodeStage(config, queue, handOff, recycled, metrics, running, senderStopped,
@@ -103,6 +108,20 @@ public final class KafkaEventPublisher implements EventSink, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while handing an event to the publisher", e);
         }
+    }
+
+    /** Probe records are kept once their events are written to the spool file (see {@link DurableEventSink}). */
+    @Override
+    public void onKept(final LongConsumer probeSequences) {
+        sender.onKept(probeSequences);
+    }
+
+    /**
+     * Probe records whose events a previous run had spooled (it may have been killed before the probe channel freed
+     * their slots): the channel must skip them ({@code ProbeChannel#skipKept}).
+     */
+    public long[] recoveredProbeRecords() {
+        return recoveredProbeRecords.clone();
     }
 
     /** Records the previous run left in the spool (resent by this run). */

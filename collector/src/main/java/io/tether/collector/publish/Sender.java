@@ -2,6 +2,7 @@ package io.tether.collector.publish;
 
 import io.tether.collector.publish.internals.EncodedBatch;
 import io.tether.collector.publish.internals.PidMap;
+import io.tether.collector.publish.internals.PositionList;
 import io.tether.collector.publish.internals.Spool;
 import io.tether.collector.publish.internals.SpoolCursor;
 import io.tether.collector.publish.internals.SpoolSegment;
@@ -31,6 +32,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The publisher's second thread: takes the batches the {@link EncodeStage} stamped and encoded, appends each event
@@ -69,6 +71,9 @@ final class Sender implements Runnable {
     private final AtomicLong inflight = new AtomicLong();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final Object drained = new Object();
+    /** Probe records of the batches taken this round: kept once the spool has written them to its file. */
+    private final PositionList kept = new PositionList();
+    private volatile LongConsumer keptListener;
 
     private Producer<byte[], byte[]> producer;
     /** Whether everything handed over so far is in the spool and acknowledged by Kafka (see awaitIdle). */
@@ -159,17 +164,39 @@ final class Sender implements Runnable {
         for (int taken = 0; batch != null; batch = ++taken < BATCHES_PER_COMMIT ? handOff.poll() : null) {
             caughtUp = false; // before pending drops: awaitIdle reads pending first, then this
             persist(batch);
+            kept.addAll(batch.probeRecords());
             pending.addAndGet(-batch.size());
             batch.clear();
             recycled.offer(batch);
         }
         spool.flush();
+        releaseKept();
         final long now = System.nanoTime();
         handleFailure(now);
         if (sending && nextToSend < spool.nextIndex()) {
             catchUp();
         }
         housekeeping(now);
+    }
+
+    /**
+     * Tells the probe channel which of its records are now kept: their events are in the spool file (the kernel has
+     * them, so a killed collector resends them; the spool's periodic fsync covers a machine crash, which the ring
+     * in /dev/shm would not survive either), or were dropped for good and counted.
+     */
+    private void releaseKept() {
+        if (kept.size() == 0) {
+            return;
+        }
+        final LongConsumer listener = keptListener;
+        if (listener != null) {
+            kept.forEach(listener);
+        }
+        kept.clear();
+    }
+
+    void onKept(final LongConsumer listener) {
+        keptListener = listener;
     }
 
     /** Spools every event of the batch and (if Kafka keeps up) sends it. */
@@ -180,7 +207,9 @@ final class Sender implements Runnable {
             final int pid = batch.pid(i);
             final long timestamp = batch.timestampMillis(i);
             final byte[] framed = batch.value(i);
-            final long index = spool.append(tags[type.ordinal()], pid, timestamp, framed, header, framed.length - header);
+            // the batch's last record names the probe records the batch accounts for, in the same write as its events
+            final long index = spool.append(tags[type.ordinal()], pid, timestamp, framed, header, framed.length - header,
+                    i == batch.size() - 1 ? batch.probeRecords() : null);
             if (index < 0) {
                 metrics.droppedSpoolFull.increment();
                 if (metrics.droppedSpoolFull.sum() == 1) {

@@ -23,18 +23,19 @@ class MalformedSlotTest {
         final Path ring = dir.resolve("h.ring");
         final CapturingSink sink = new CapturingSink();
         try (ProbeChannel channel = ProbeChannel.create(ring, "h", ProbeChannelConfig.DEFAULT.withSlots(256, 64))) {
-            // play a broken writer: reserve positions 0 and 1, commit an unknown type and an impossible length
+            // play a broken writer: reserve the first two positions, commit an unknown type and an impossible length
             try (FileChannel ch = FileChannel.open(ring, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 final MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
                 b.order(ByteOrder.LITTLE_ENDIAN);
+                final long first = b.getLong(RingLayout.OFF_WRITE_CURSOR); // a multiple of the slot count: slot 0
                 final int slot0 = RingLayout.HEADER_SIZE;
                 b.putShort(slot0 + RingLayout.SLOT_TYPE, (short) 99);
-                b.putLong(slot0 + RingLayout.SLOT_COMMIT, 1);
+                b.putLong(slot0 + RingLayout.SLOT_COMMIT, first + 1);
                 final int slot1 = RingLayout.HEADER_SIZE + 256;
                 b.putShort(slot1 + RingLayout.SLOT_TYPE, (short) RingLayout.REC_OPEN);
                 b.putInt(slot1 + RingLayout.SLOT_LENGTH, 4);
-                b.putLong(slot1 + RingLayout.SLOT_COMMIT, 2);
-                b.putLong(RingLayout.OFF_WRITE_CURSOR, 2);
+                b.putLong(slot1 + RingLayout.SLOT_COMMIT, first + 2);
+                b.putLong(RingLayout.OFF_WRITE_CURSOR, first + 2);
                 b.force();
             }
             final ProbedRun run = ProbedRun.probed(channel, "exec-target", ring.toString());

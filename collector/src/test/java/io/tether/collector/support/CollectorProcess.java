@@ -27,19 +27,30 @@ public final class CollectorProcess implements AutoCloseable {
 
     /** The command line of a child JVM running {@link CollectMain} with {@code args}. */
     public static List<String> javaCommand(final List<String> args) {
+        return javaCommand(CollectMain.class, args);
+    }
+
+    /** The command line of a child JVM running {@code main} (a class of this classpath) with {@code args}. */
+    public static List<String> javaCommand(final Class<?> main, final List<String> args) {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(CollectMain.class.getName());
+        command.add(main.getName());
         command.addAll(args);
         return command;
     }
 
     public static CollectorProcess start(final List<String> args, final Path log) throws IOException {
-        final Process process = new ProcessBuilder(javaCommand(args)).redirectErrorStream(true)
+        return start(CollectMain.class, args, log);
+    }
+
+    /** Starts {@code main} in a child JVM; it must print "metrics on port N" like {@code tether collect}. */
+    public static CollectorProcess start(final Class<?> main, final List<String> args, final Path log)
+            throws IOException {
+        final Process process = new ProcessBuilder(javaCommand(main, args)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new CollectorProcess(process, log);
     }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 
 /**
  * The collector's half of the deferred identity protocol ({@code tether_ring.h}, "Deferred identity"): a probe does
@@ -44,6 +45,7 @@ public final class ProcessIdentities {
     private final RingFile ring;
     private final ProcessStartTime startTime;
     private final Path procRoot;
+    private final LongConsumer droppedRecords;
     private final Map<Integer, ProcessIdentity> known = new LinkedHashMap<>(1024, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -67,9 +69,16 @@ public final class ProcessIdentities {
     }
 
     public ProcessIdentities(final RingFile ring, final ProcessStartTime startTime, final Path procRoot) {
+        this(ring, startTime, procRoot, position -> { });
+    }
+
+    /** @param droppedRecords told the ring position of every held record given up as unresolved */
+    public ProcessIdentities(final RingFile ring, final ProcessStartTime startTime, final Path procRoot,
+                             final LongConsumer droppedRecords) {
         this.ring = ring;
         this.startTime = startTime;
         this.procRoot = procRoot;
+        this.droppedRecords = droppedRecords;
     }
 
     /**
@@ -110,6 +119,16 @@ public final class ProcessIdentities {
             known.put(pid, id);
         }
         return id;
+    }
+
+    /**
+     * The identity an earlier collector resolved for the EXEC record of {@code pid} and stamped into its slot, for
+     * that record read again after a restart when /proc no longer shows the process: remembered like one resolved now.
+     */
+    public ProcessIdentity stamped(final int pid, final ProcessIdentity identity) {
+        fromCollector++;
+        known.put(pid, identity);
+        return identity;
     }
 
     /** Keeps a deferred record (a copy of its slot) until its process's identity is known. */
@@ -184,7 +203,10 @@ public final class ProcessIdentities {
         return resolved;
     }
 
-    /** Gives up on every held record (the channel closes); returns how many were dropped. */
+    /**
+     * Gives up on every held record (the channel closes); returns how many were dropped. Their slots are not
+     * reported dropped: a later collector may still attribute them.
+     */
     public int dropAll() {
         final int n = heldRecords;
         for (final Map.Entry<Integer, Deque<byte[]>> e : held.entrySet()) {
@@ -214,6 +236,9 @@ public final class ProcessIdentities {
     private void dropHeld(final int pid, final Deque<byte[]> records) {
         heldRecords -= records.size();
         unresolved += records.size();
+        for (final byte[] record : records) {
+            droppedRecords.accept(RecordDecoder.position(record));
+        }
     }
 
     /**

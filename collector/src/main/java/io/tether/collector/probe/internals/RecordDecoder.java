@@ -69,6 +69,11 @@ public final class RecordDecoder {
         return le(slot).getInt(RingLayout.SLOT_PPID);
     }
 
+    /** The ring position of a copied slot: the copy keeps the commit word, which a committed slot sets to pos + 1. */
+    public static long position(final byte[] slot) {
+        return le(slot).getLong(RingLayout.SLOT_COMMIT) - 1;
+    }
+
     public static long timeMicros(final byte[] slot) {
         return le(slot).getLong(RingLayout.SLOT_TIME_MICROS);
     }
@@ -81,6 +86,24 @@ public final class RecordDecoder {
         final int exeLen = body.int32();
         body.int32();
         return new ProcessIdentity(b.getLong(RingLayout.SLOT_START_TICKS), body.string(exeLen));
+    }
+
+    /**
+     * The identity a collector stamped into a deferred EXEC record's slot ({@link RingLayout#FLAG_RESOLVED}): the
+     * start ticks in the slot header, the exe after the record's {@code used} bytes. Null without a stamp.
+     */
+    public static ProcessIdentity stamped(final byte[] slot, final int used) {
+        final ByteBuffer b = checked(slot, used);
+        if ((b.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_RESOLVED) == 0 || used + 4 > slot.length) {
+            return null;
+        }
+        final ByteBuffer trailer = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
+        final int exeLen = trailer.getInt(used);
+        if (exeLen <= 0 || used + 4 + exeLen > slot.length) {
+            throw new MalformedRecordException("identity stamp of " + exeLen + " bytes exceeds its slot");
+        }
+        return new ProcessIdentity(b.getLong(RingLayout.SLOT_START_TICKS),
+                new String(slot, used + 4, exeLen, StandardCharsets.UTF_8));
     }
 
     private static ByteBuffer checked(final byte[] slot, final int used) {
@@ -119,6 +142,7 @@ public final class RecordDecoder {
                 .setSource(CaptureSource.PROBE)
                 .setSequence(0L)
                 .setCollectorRun("")
+                .setProbeSequence(position(slot))
                 .build();
         final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, length);
         return switch (type) {

@@ -129,14 +129,28 @@ public final class RingFile implements AutoCloseable {
         b.putInt(RingLayout.OFF_HEADER_SIZE, RingLayout.HEADER_SIZE);
         b.putInt(RingLayout.OFF_SLOT_SIZE, slotSize);
         b.putInt(RingLayout.OFF_SLOT_COUNT, slotCount);
-        b.putLong(RingLayout.OFF_CREATED_MICROS, System.currentTimeMillis() * 1000L);
+        final long createdMillis = System.currentTimeMillis();
+        b.putLong(RingLayout.OFF_CREATED_MICROS, createdMillis * 1000L);
         final byte[] host = hostId.getBytes(StandardCharsets.UTF_8);
         b.put(RingLayout.OFF_HOST_ID, host, 0, Math.min(host.length, RingLayout.HOST_ID_BYTES - 1));
-        for (long pos = 0; pos < slotCount; pos++) {
+        final long first = firstPosition(createdMillis, slotCount);
+        for (long pos = first; pos < first + slotCount; pos++) {
             b.putLong(slotOffset(pos, slotSize, slotCount - 1), pos);
         }
+        b.putLong(RingLayout.OFF_WRITE_CURSOR, first);
+        b.putLong(RingLayout.OFF_READ_CURSOR, first);
         // the magic last: a header with a magic is a complete header
         LONG.setRelease(b, RingLayout.OFF_MAGIC, RingLayout.MAGIC);
+    }
+
+    /**
+     * Where a new ring's positions start: its creation time in ms shifted left by 20 (aligned to the slot count), so
+     * that a position names one record of the host for good — across collector restarts, which resume the file, and
+     * across files, since a new file starts past every position an earlier one reached unless that one wrote more
+     * than 2^20 records per millisecond of its life. Events carry the position as {@code probeSequence}.
+     */
+    static long firstPosition(final long createdMillis, final int slotCount) {
+        return (createdMillis << 20) & -(long) slotCount;
     }
 
     private static int slotOffset(final long pos, final int slotSize, final long mask) {
@@ -167,9 +181,23 @@ public final class RingFile implements AutoCloseable {
         return (long) LONG.getAcquire(buffer, slotOffset(pos));
     }
 
-    /** Frees the slot of {@code pos} for the writer of the next lap. */
-    public void release(final long pos) {
-        LONG.setRelease(buffer, slotOffset(pos), pos + slotCount);
+    /**
+     * Frees the committed slot of {@code pos} for the writer of the next lap; false if it was freed already (a CAS,
+     * not a store: the sender thread and the reader may both free a slot, and by the second time a writer of the
+     * next lap may have committed into it).
+     */
+    public boolean release(final long pos) {
+        return LONG.compareAndSet(buffer, slotOffset(pos), pos + 1, pos + slotCount);
+    }
+
+    /** Whether the slot of {@code pos} was freed (and maybe written again by the next lap): its record is done. */
+    public boolean released(final long pos) {
+        return commitAcquire(pos) - pos >= slotCount;
+    }
+
+    /** The record type in the committed, not yet released slot of {@code pos}. */
+    public int type(final long pos) {
+        return buffer.getShort(slotOffset(pos) + RingLayout.SLOT_TYPE) & 0xffff;
     }
 
     /** Frees a reserved slot whose writer never committed; false if the writer committed after all. */
@@ -185,6 +213,7 @@ public final class RingFile implements AutoCloseable {
         return (long) LONG.getAcquire(buffer, RingLayout.OFF_READ_CURSOR);
     }
 
+    /** Stores the first position whose record is not yet kept: where a restarted collector starts reading. */
     public void readCursor(final long pos) {
         LONG.setRelease(buffer, RingLayout.OFF_READ_CURSOR, pos);
     }
@@ -218,15 +247,37 @@ public final class RingFile implements AutoCloseable {
 
     /**
      * Copies the used part of one committed slot (header and body) out of the ring, so the slot can be freed before
-     * the record is decoded; returns the bytes copied.
+     * the record is decoded; returns the bytes the record uses. A slot the collector stamped
+     * ({@link RingLayout#FLAG_RESOLVED}) is copied whole, stamp included.
      */
     public int copySlot(final long pos, final byte[] into) {
         final int off = slotOffset(pos);
         final int length = buffer.getInt(off + RingLayout.SLOT_LENGTH);
         final int used = length < 0 || length > slotSize - RingLayout.SLOT_HEADER_SIZE
                 ? slotSize : RingLayout.SLOT_HEADER_SIZE + length;
-        buffer.get(off, into, 0, used);
+        final boolean stamped = (buffer.getShort(off + RingLayout.SLOT_FLAGS) & RingLayout.FLAG_RESOLVED) != 0;
+        buffer.get(off, into, 0, stamped ? slotSize : used);
         return used;
+    }
+
+    /**
+     * Writes the identity the collector resolved for the deferred EXEC record at {@code pos} into its slot, which
+     * must be committed and not yet freed (only its reader touches it then): see {@link RingLayout#FLAG_RESOLVED}.
+     * False when the exe does not fit behind the record.
+     */
+    public boolean stampIdentity(final long pos, final long startTicks, final byte[] exe) {
+        final int off = slotOffset(pos);
+        final int length = buffer.getInt(off + RingLayout.SLOT_LENGTH);
+        if (length < 0 || (long) RingLayout.SLOT_HEADER_SIZE + length + 4 + exe.length > slotSize) {
+            return false;
+        }
+        final int at = off + RingLayout.SLOT_HEADER_SIZE + length;
+        buffer.putInt(at, exe.length);
+        buffer.put(at + 4, exe);
+        buffer.putLong(off + RingLayout.SLOT_START_TICKS, startTicks);
+        buffer.putShort(off + RingLayout.SLOT_FLAGS,
+                (short) (buffer.getShort(off + RingLayout.SLOT_FLAGS) | RingLayout.FLAG_RESOLVED));
+        return true;
     }
 
     /** Releases the reader lock; the mapping stays valid until garbage collected (Java cannot unmap eagerly). */

@@ -23,7 +23,10 @@ public final class RingLayout {
     public static final int OFF_WRITE_CURSOR = 128;
     /** Records probes could not write (ring full); own cache line. */
     public static final int OFF_DROPPED = 192;
-    /** Next position the collector reads; lets a restarted collector resume. */
+    /**
+     * First position whose record is not yet kept (spooled) by the collector: a restarted collector resumes here,
+     * re-reading what its predecessor had read but not kept and skipping freed slots. Own cache line.
+     */
     public static final int OFF_READ_CURSOR = 256;
     /**
      * Identities the collector resolved itself: 128 entries of {u64 tag = pid &lt;&lt; 32 | (u32)(EXEC position + 1),
@@ -64,6 +67,12 @@ public final class RingLayout {
     public static final int FLAG_EXIT_CODE_UNKNOWN = 0x2;
     /** the record's start ticks (and an EXEC's exe) are left to the collector: 0 / empty in the slot */
     public static final int FLAG_IDENTITY_DEFERRED = 0x4;
+    /**
+     * Set by the collector, never by a probe: it resolved the deferred identity of this EXEC record while the process
+     * lived and wrote it into the slot (start ticks in the slot header, then u32 exe_len and the exe after the body),
+     * so that a collector reading the record again after a hard kill can attribute it even once the process is gone.
+     */
+    public static final int FLAG_RESOLVED = 0x8;
 
     // bodies (offsets relative to the body start)
     public static final int EXEC_FIXED = 20; // argc, argv_count, exe_len, cwd_len, argv_len

@@ -12,6 +12,8 @@ public final class EncodedBatch {
     private final int[] pids;
     private final long[] timestamps;
     private final byte[][] values;
+    /** Probe records this batch accounts for (its events', those folded into them, those dropped on the way). */
+    private final PositionList probeRecords = new PositionList();
     private int size;
 
     public EncodedBatch(final int capacity) {
@@ -27,6 +29,15 @@ public final class EncodedBatch {
         timestamps[size] = timestampMillis;
         values[size] = framedValue;
         size++;
+    }
+
+    /** Notes a probe record that is kept once this batch is spooled (see DurableEventSink). */
+    public void addProbeRecord(final long probeSequence) {
+        probeRecords.add(probeSequence);
+    }
+
+    public PositionList probeRecords() {
+        return probeRecords;
     }
 
     public boolean isFull() {
@@ -57,5 +68,6 @@ public final class EncodedBatch {
     public void clear() {
         java.util.Arrays.fill(values, 0, size, null);
         size = 0;
+        probeRecords.clear();
     }
 }

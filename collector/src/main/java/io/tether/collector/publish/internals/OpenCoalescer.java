@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 /**
  * Folds repeated identical opens (same process instance, path, access mode and outcome) so a program that opens one
@@ -30,6 +31,7 @@ public final class OpenCoalescer {
     private static final int INDEX_FROM = 8;
 
     private final long windowNanos;
+    private final LongConsumer foldedProbeRecords;
     private final PidMap<Group> byPid = new PidMap<>();
     private final ArrayDeque<Held> byAge = new ArrayDeque<>();
     private int held;
@@ -37,7 +39,16 @@ public final class OpenCoalescer {
     private long folded;
 
     public OpenCoalescer(final long windowNanos) {
+        this(windowNanos, position -> { });
+    }
+
+    /**
+     * @param foldedProbeRecords told, just before a repeat-carrying open is passed on, the {@code probeSequence} of
+     *                           every probe record folded into it: they are kept when that open is
+     */
+    public OpenCoalescer(final long windowNanos, final LongConsumer foldedProbeRecords) {
         this.windowNanos = windowNanos;
+        this.foldedProbeRecords = foldedProbeRecords;
     }
 
     /** Counts folded into an earlier open so far (the sum of the folded events' counts). */
@@ -90,6 +101,7 @@ public final class OpenCoalescer {
             return;
         }
         seen.repeats.setCount(seen.repeats.getCount() + open.getCount());
+        seen.fold(header.getProbeSequence());
         coalesced += open.getCount();
         folded++;
     }
@@ -130,6 +142,9 @@ public final class OpenCoalescer {
             h.released = true;
             if (h.repeats != null) {
                 held--;
+                if (h.folded != null) {
+                    h.folded.forEach(foldedProbeRecords);
+                }
                 out.accept(h.repeats);
             }
         }
@@ -181,6 +196,8 @@ public final class OpenCoalescer {
         final long deadline;
         final int hash;
         OpenEvent repeats;
+        /** probe records folded into {@code repeats} (besides its own), kept only when it is */
+        PositionList folded;
         boolean released;
 
         Held(final OpenEvent event, final EventHeader header, final long deadline) {
@@ -193,6 +210,15 @@ public final class OpenCoalescer {
             this.deadline = deadline;
             this.hash = ((path.hashCode() * 31 + pid) * 31 + Long.hashCode(startTime)) * 31 + mode * 2
                     + (succeeded ? 1 : 0);
+        }
+
+        void fold(final Long probeSequence) {
+            if (probeSequence != null) {
+                if (folded == null) {
+                    folded = new PositionList();
+                }
+                folded.add(probeSequence);
+            }
         }
 
         @Override

@@ -23,7 +23,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Files: {@code <first record index, 20 digits>.spool}, append-only; a record is
  * {@code [int length][int crc32c][byte type][int pid][long timestampMillis][Avro body]} where length and crc cover
- * everything after the crc. A torn record at the tail of a file (crash mid-write) ends that file on recovery.
+ * everything after the crc; with the type's high bit set, a trailer {@code [long probe record]... [int n]} follows
+ * the body (the probe records a batch accounts for, see {@link #recoveredProbeRecords()}). A torn record at the tail of a file (crash mid-write) ends that file on recovery.
  *
  * <p>Bounded: when the spool holds {@code maxBytes}, {@link #append} refuses new records (the caller counts them
  * as dropped: the oldest evidence is kept so the process history stays consistent, and the refused events leave a
@@ -34,6 +35,10 @@ import java.util.zip.CRC32C;
  */
 public final class Spool implements Closeable {
     static final int RECORD_HEADER = 4 + 4 + 1 + 4 + 8;
+    /** Type bit of a record followed by a trailer of probe records: n longs, then int n (covered by the CRC). */
+    static final byte PROBE_RECORDS_FLAG = (byte) 0x80;
+    /** Probe records remembered from the recovered spool's tail: far more than a ring holds unfreed. */
+    private static final int RECOVERED_PROBE_RECORDS = 1 << 16;
     private static final String SUFFIX = ".spool";
 
     private final Path dir;
@@ -48,6 +53,7 @@ public final class Spool implements Closeable {
     private long totalBytes;
     private boolean dirty;
     private final long recoveredRecords;
+    private final java.util.ArrayDeque<Long> recoveredProbeRecords = new java.util.ArrayDeque<>();
 
     private Spool(final Path dir, final long maxBytes, final long segmentBytes, final int segmentRecords) throws IOException {
         this.dir = dir;
@@ -88,6 +94,7 @@ public final class Spool implements Closeable {
             try (SpoolReader reader = new SpoolReader(segment, Integer.MAX_VALUE)) {
                 while (reader.next()) {
                     segment.count++;
+                    reader.probeRecords.forEach(this::rememberProbeRecord);
                 }
                 segment.bytes = reader.position();
             }
@@ -105,6 +112,22 @@ public final class Spool implements Closeable {
             nextIndex = first + segment.count;
         }
         return recovered;
+    }
+
+    private void rememberProbeRecord(final long probeSequence) {
+        recoveredProbeRecords.addLast(probeSequence);
+        if (recoveredProbeRecords.size() > RECOVERED_PROBE_RECORDS) {
+            recoveredProbeRecords.removeFirst();
+        }
+    }
+
+    /**
+     * The probe records named in the trailers of the last records a previous run left (the latest 65,536): their
+     * events are in this spool, so the probe channel must not read them again, even if that run was killed
+     * before it freed their ring slots.
+     */
+    public long[] recoveredProbeRecords() {
+        return recoveredProbeRecords.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** Records found at open, left by a previous run. */
@@ -135,7 +158,20 @@ public final class Spool implements Closeable {
      */
     public long append(final byte type, final int pid, final long timestampMillis, final byte[] src, final int offset,
                        final int length) throws IOException {
-        final int recordBytes = RECORD_HEADER + length;
+        return append(type, pid, timestampMillis, src, offset, length, null);
+    }
+
+    /**
+     * Appends one record followed by a trailer naming {@code probeRecords} (if any): the probe records whose events
+     * are this record and the ones appended before it, so that a restart after a hard kill knows them kept even
+     * if their ring slots were not freed yet (in the same write as the events: never one without the other).
+     * Readers see the body without the trailer. Returns the record's index, or -1 when the spool is full.
+     */
+    public long append(final byte type, final int pid, final long timestampMillis, final byte[] src, final int offset,
+                       final int length, final PositionList probeRecords) throws IOException {
+        final int trailer = probeRecords == null || probeRecords.size() == 0 ? 0 : 4 + 8 * probeRecords.size();
+        final byte tag = trailer == 0 ? type : (byte) (type | PROBE_RECORDS_FLAG);
+        final int recordBytes = RECORD_HEADER + length + trailer;
         if (totalBytes + recordBytes > maxBytes) {
             return -1;
         }
@@ -147,12 +183,12 @@ public final class Spool implements Closeable {
         if (writeBuffer.remaining() < recordBytes) {
             flush();
             if (writeBuffer.remaining() < recordBytes) {
-                writeLarge(type, pid, timestampMillis, src, offset, length);
+                writeLarge(tag, pid, timestampMillis, src, offset, length, probeRecords, trailer);
                 return finishAppend(segment, recordBytes);
             }
         }
         crc.reset();
-        crc.update(type);
+        crc.update(tag);
         crc.update(pid >>> 24);
         crc.update(pid >>> 16);
         crc.update(pid >>> 8);
@@ -161,18 +197,33 @@ public final class Spool implements Closeable {
             crc.update((int) (timestampMillis >>> shift));
         }
         crc.update(src, offset, length);
-        writeBuffer.putInt(recordBytes - 8).putInt((int) crc.getValue()).put(type).putInt(pid).putLong(timestampMillis)
+        final int crcAt = writeBuffer.position() + 4;
+        writeBuffer.putInt(recordBytes - 8).putInt(0).put(tag).putInt(pid).putLong(timestampMillis)
                 .put(src, offset, length);
+        if (trailer > 0) {
+            final int trailerAt = writeBuffer.position();
+            probeRecords.forEach(writeBuffer::putLong);
+            writeBuffer.putInt(probeRecords.size());
+            final ByteBuffer written = writeBuffer.duplicate();
+            written.position(trailerAt).limit(trailerAt + trailer);
+            crc.update(written);
+        }
+        writeBuffer.putInt(crcAt, (int) crc.getValue());
         return finishAppend(segment, recordBytes);
     }
 
-    private void writeLarge(final byte type, final int pid, final long ts, final byte[] src, final int offset,
-                            final int length) throws IOException {
-        final ByteBuffer one = ByteBuffer.allocate(RECORD_HEADER + length);
+    private void writeLarge(final byte tag, final int pid, final long ts, final byte[] src, final int offset,
+                            final int length, final PositionList probeRecords, final int trailer) throws IOException {
+        final ByteBuffer one = ByteBuffer.allocate(RECORD_HEADER + length + trailer);
         crc.reset();
-        final ByteBuffer covered = ByteBuffer.allocate(13 + length).put(type).putInt(pid).putLong(ts).put(src, offset, length);
+        final ByteBuffer covered = ByteBuffer.allocate(13 + length + trailer).put(tag).putInt(pid).putLong(ts)
+                .put(src, offset, length);
+        if (trailer > 0) {
+            probeRecords.forEach(covered::putLong);
+            covered.putInt(probeRecords.size());
+        }
         crc.update(covered.array());
-        one.putInt(RECORD_HEADER - 8 + length).putInt((int) crc.getValue()).put(covered.array()).flip();
+        one.putInt(RECORD_HEADER - 8 + length + trailer).putInt((int) crc.getValue()).put(covered.array()).flip();
         while (one.hasRemaining()) {
             active.write(one);
         }

@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
 final class SpoolReader implements Closeable {
     private final FileChannel channel;
     private final int limit;
-    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+    private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
     private final CRC32C crc = new CRC32C();
     private long position;
     private long bufferStart;
@@ -24,6 +24,8 @@ final class SpoolReader implements Closeable {
     long timestampMillis;
     byte[] body = new byte[256];
     int bodyLength;
+    /** Probe records the record's trailer names (see {@link Spool#append(byte, int, long, byte[], int, int, PositionList)}). */
+    final PositionList probeRecords = new PositionList();
 
     SpoolReader(final SpoolSegment segment, final int limit) throws IOException {
         this.channel = FileChannel.open(segment.file, StandardOpenOption.READ);
@@ -58,10 +60,24 @@ final class SpoolReader implements Closeable {
         pid = buffer.getInt();
         timestampMillis = buffer.getLong();
         bodyLength = length - (Spool.RECORD_HEADER - 8);
+        probeRecords.clear();
+        if ((type & Spool.PROBE_RECORDS_FLAG) != 0) {
+            type &= ~Spool.PROBE_RECORDS_FLAG;
+            final int end = start + 8 + length;
+            final int n = bodyLength >= 4 ? buffer.getInt(end - 4) : -1;
+            if (n < 0 || 4L + 8L * n > bodyLength) {
+                return false; // a damaged trailer under a valid CRC: treat like a torn record
+            }
+            bodyLength -= 4 + 8 * n;
+            for (int i = 0; i < n; i++) {
+                probeRecords.add(buffer.getLong(end - 4 - 8 * (n - i)));
+            }
+        }
         if (body.length < bodyLength) {
             body = new byte[Math.max(bodyLength, body.length * 2)];
         }
         buffer.get(body, 0, bodyLength);
+        buffer.position(start + 8 + length);
         position = bufferStart + buffer.position();
         read++;
         return true;
@@ -76,11 +92,15 @@ final class SpoolReader implements Closeable {
         if (buffer.remaining() >= bytes) {
             return true;
         }
-        if (bytes > buffer.capacity()) {
-            return false;
-        }
         bufferStart += buffer.position();
-        buffer.compact();
+        if (bytes > buffer.capacity()) {
+            // a record larger than the buffer (a huge command line): grow rather than take it for the end of the file
+            final ByteBuffer bigger = ByteBuffer.allocate(Integer.highestOneBit(bytes - 1) << 1);
+            bigger.put(buffer);
+            buffer = bigger;
+        } else {
+            buffer.compact();
+        }
         while (buffer.position() < bytes) {
             if (channel.read(buffer, bufferStart + buffer.position()) < 0) {
                 buffer.flip();

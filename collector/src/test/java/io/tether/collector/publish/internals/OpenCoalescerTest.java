@@ -100,6 +100,32 @@ class OpenCoalescerTest {
     }
 
     @Test
+    void theProbeRecordsFoldedIntoARepeatAreReportedJustBeforeItGoesSoTheyAreKeptWithIt() {
+        // what the encoding stage sees: positions reported, then the event they ride with
+        final List<Object> stream = new ArrayList<>();
+        final OpenCoalescer withPositions = new OpenCoalescer(WINDOW, stream::add);
+        final long[] positions = {100, 101, 103, 104};
+        final List<OpenEvent> opens = new ArrayList<>();
+        for (final long p : positions) {
+            final OpenEvent o = open(10, "/var/log/app.log", AccessMode.WRITE, true);
+            o.getHeader().setProbeSequence(p);
+            opens.add(o);
+        }
+        final OpenEvent other = open(10, "/etc/other", AccessMode.READ, true);
+        other.getHeader().setProbeSequence(102L);
+        withPositions.offer(EventType.OPEN, opens.get(0), 0, stream::add);
+        withPositions.offer(EventType.OPEN, opens.get(1), 1, stream::add);
+        withPositions.offer(EventType.OPEN, other, 2, stream::add);
+        withPositions.offer(EventType.OPEN, opens.get(2), 3, stream::add);
+        withPositions.offer(EventType.OPEN, opens.get(3), 4, stream::add);
+        assertEquals(List.of(opens.get(0), other), stream, "nothing of the held repeat is reported yet");
+        withPositions.releaseAll(stream::add);
+        // the repeat carries its own position (101); the two it folded come just before it
+        assertEquals(List.of(opens.get(0), other, 103L, 104L, opens.get(1)), stream);
+        assertEquals(3, opens.get(1).getCount());
+    }
+
+    @Test
     void aZeroWindowPassesEverythingStraightThrough() {
         final OpenCoalescer off = new OpenCoalescer(0);
         off.offer(EventType.OPEN, open(10, "/a", AccessMode.READ, true), 0, out::add);

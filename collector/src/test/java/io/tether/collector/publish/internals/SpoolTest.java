@@ -115,6 +115,45 @@ class SpoolTest {
     }
 
     @Test
+    void probeRecordsNamedInRecordTrailersAreHandedBackAtReopenAndTheBodiesStayAsTheyWere() throws IOException {
+        final List<Long> named = new ArrayList<>();
+        try (Spool spool = Spool.open(dir, 16L << 20, SEGMENT, 1 << 16)) {
+            for (int i = 0; i < 300; i++) {
+                final byte[] body = ("event-" + i).getBytes(StandardCharsets.UTF_8);
+                PositionList trailer = null;
+                if (i % 3 == 2) {
+                    // every third record closes a "batch": it names its own and the two before it, plus a folded one
+                    trailer = new PositionList();
+                    for (long p = 1_000L * i; p < 1_000L * i + 4; p++) {
+                        trailer.add(p);
+                        named.add(p);
+                    }
+                }
+                // one large record too, past the write buffer, with a trailer
+                final byte[] written = i == 150 ? new byte[2 << 20] : body;
+                spool.append((byte) 4, i, i, written, 0, written.length, trailer);
+            }
+        }
+        try (Spool reopened = Spool.open(dir, 16L << 20, SEGMENT, 1 << 16);
+             SpoolCursor cursor = reopened.cursorAt(0)) {
+            assertEquals(300, reopened.recoveredRecords());
+            assertEquals(named, java.util.Arrays.stream(reopened.recoveredProbeRecords()).boxed().toList());
+            int i = 0;
+            while (cursor.next()) {
+                assertEquals(4, cursor.type(), "the trailer flag is not part of the type");
+                if (i == 150) {
+                    assertEquals(2 << 20, cursor.bodyLength());
+                } else {
+                    assertEquals("event-" + i, new String(cursor.body(), 0, cursor.bodyLength(), StandardCharsets.UTF_8));
+                }
+                cursor.advance();
+                i++;
+            }
+            assertEquals(300, i);
+        }
+    }
+
+    @Test
     void aFullSpoolRefusesNewRecordsInsteadOfOverwritingOldOnes() throws IOException {
         try (Spool spool = Spool.open(dir, 16L << 20, 1L << 20, 1 << 16)) {
             final byte[] body = new byte[64 * 1024];
