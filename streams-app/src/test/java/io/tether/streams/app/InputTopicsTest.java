@@ -1,0 +1,74 @@
+package io.tether.streams.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tether.streams.topology.TopologyOptions;
+import io.tether.testkit.KafkaBrokerExtension;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The topics the app sets up on a real broker: the inputs must share one partition count (a host's events share one
+ * partition number in all six), and the set table's topic keeps its history for the window.
+ */
+class InputTopicsTest {
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.singleNode();
+
+    @TempDir
+    Path stateDir;
+
+    private TetherConfig config(final String prefix) {
+        final Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", KAFKA.bootstrapServers());
+        settings.put("schema.registry.url", "mock://input-topics");
+        settings.put("application.id", prefix + "app");
+        settings.put("state.dir", stateDir.toString());
+        settings.put("http.host", "127.0.0.1");
+        settings.put("http.port", "0");
+        for (final String type : List.of("exec", "fork", "exit", "open", "connect", "accept")) {
+            settings.put(type + ".topic", prefix + type);
+        }
+        settings.put(TetherConfig.MIGRATION_SETS_TOPIC_CONFIG, prefix + "sets");
+        settings.put(TetherConfig.AP_INDEX_TOPIC_CONFIG, prefix + "index");
+        return TetherConfig.load(null, Map.of(), settings);
+    }
+
+    @Test
+    void inputsWithDifferentPartitionCountsAreRefusedWithTheCounts() throws Exception {
+        final String prefix = "mixed-" + UUID.randomUUID() + ".";
+        KAFKA.admin().createTopics(List.of(new NewTopic(prefix + "exec", 2, (short) 1),
+            new NewTopic(prefix + "open", 3, (short) 1))).all().get();
+        final TetherConfig config = config(prefix);
+        final TopicSetupException e = assertThrows(TopicSetupException.class,
+            () -> TopicSetup.ensure(config.streamsProperties(0), TetherStreamsApp.requiredTopics(config.topologyOptions())));
+        assertTrue(e.getMessage().startsWith("the input topics must all have the same number of partitions"), e.getMessage());
+        assertTrue(e.getMessage().contains(prefix + "exec=2") && e.getMessage().contains(prefix + "open=3"), e.getMessage());
+    }
+
+    @Test
+    void missingTopicsAreCreatedAndTheSharedCountIsReturned() throws Exception {
+        final String prefix = "fresh-" + UUID.randomUUID() + ".";
+        final TetherConfig config = config(prefix);
+        final TopologyOptions options = config.topologyOptions();
+        final Properties props = config.streamsProperties(0);
+        assertEquals(1, TopicSetup.ensure(props, TetherStreamsApp.requiredTopics(options)));
+        final String lag = KAFKA.admin().describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + "sets"))).all().get().values()
+            .iterator().next().get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value();
+        assertEquals(Long.toString(options.evidenceWindow().toMillis()), lag,
+            "the set table restores from its topic: compaction keeps the window's versions");
+    }
+}
