@@ -21,10 +21,12 @@ import io.tether.streams.topology.internals.ProcessVersion;
 import io.tether.streams.topology.internals.SocketEvent;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -191,10 +193,9 @@ public final class MigrationSetTopology {
      * The optimizations the topology is built with; {@link io.tether.streams.app.TetherConfig} runs the app with the
      * same, as Kafka Streams requires.
      */
-    public static java.util.Properties optimizations() {
-        final java.util.Properties props = new java.util.Properties();
-        props.put(org.apache.kafka.streams.StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG,
-            org.apache.kafka.streams.StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+    public static Properties optimizations() {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         return props;
     }
 

@@ -5,8 +5,9 @@ import io.tether.schemas.topic.EventType;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Any captured event on its way to the task that owns its host: exec, fork and exit build that host's PID table,
- * and open, connect and accept are attributed against it in the same task. Keeping both in one task is what makes
+ * Any captured event in the task that owns its host (the input partition of its host, see
+ * {@link io.tether.schemas.topic.HostPartitioner}): exec, fork and exit build that host's PID table, and open,
+ * connect and accept are attributed against it in the same task. Keeping both in one task is what makes
  * attribution keep up with a backlog: the table can never lag behind the events it explains by more than the
  * order in which one partition delivers them.
  *
@@ -18,10 +19,6 @@ public record HostEvent(EventType type, SpecificRecord event, int sourcePartitio
 
     public EventHeader header() {
         return type.header(event);
-    }
-
-    public String hostId() {
-        return header().getHostId();
     }
 
     public long timeMillis() {

@@ -8,6 +8,7 @@ import io.tether.schemas.event.CaptureSource;
 import io.tether.schemas.event.EventHeader;
 import io.tether.schemas.event.ExecEvent;
 import io.tether.schemas.event.OpenEvent;
+import io.tether.schemas.identity.ProcessKey;
 import io.tether.schemas.topic.EventType;
 import io.tether.streams.topology.StoreNames;
 import java.io.File;
@@ -141,7 +142,7 @@ class HostProcessesProcessorTest {
                                              final org.apache.avro.specific.SpecificRecord event) {
         final HostEvent e = new HostEvent(type, event, partition);
         context.setCurrentStreamTimeMs(Math.max(context.currentStreamTimeMs(), e.timeMillis()));
-        return new Record<>(e.hostId(), e, e.timeMillis());
+        return new Record<>(ProcessKey.of(e.header().getHostId(), e.header().getPid()), e, e.timeMillis());
     }
 
     private EventHeader header(final String host, final int pid, final long atMillis) {
