@@ -1,5 +1,6 @@
 package io.tether.collector.scan;
 
+import io.tether.collector.internals.EventHeaders;
 import io.tether.collector.internals.PseudoFileSystems;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
@@ -458,18 +459,8 @@ public final class ProcScanner {
         }
 
         private EventHeader header(final ProcessState state, final long when) {
-            return EventHeader.newBuilder()
-                    .setHostId(hostId)
-                    .setPid(state.pid)
-                    .setStartTime(state.startTime)
-                    .setPpid(state.ppid)
-                    .setUid(state.uid)
-                    .setTimeMicros(when)
-                    .setSource(CaptureSource.PROCSCAN)
-                    .setSequence(0)
-                    .setCollectorRun("")
-                    .setNetns(state.netns)
-                    .build();
+            return EventHeaders.captured(CaptureSource.PROCSCAN, hostId, state.pid, state.ppid, state.uid,
+                    state.startTime, when, state.netns);
         }
 
         private void emit(final org.apache.avro.specific.SpecificRecord event) {

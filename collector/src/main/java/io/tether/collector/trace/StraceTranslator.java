@@ -1,5 +1,6 @@
 package io.tether.collector.trace;
 
+import io.tether.collector.internals.EventHeaders;
 import io.tether.collector.internals.PseudoFileSystems;
 import io.tether.collector.probe.IpText;
 import io.tether.collector.probe.OpenFlags;
@@ -610,18 +611,8 @@ public final class StraceTranslator {
     }
 
     private EventHeader header(final Traced process, final long timeMicros) {
-        return EventHeader.newBuilder()
-                .setHostId(hostId)
-                .setPid(process.pid)
-                .setPpid(process.ppid)
-                .setUid(process.uid)
-                .setStartTime(process.startTime)
-                .setTimeMicros(timeMicros)
-                .setSource(CaptureSource.STRACE)
-                .setSequence(0L)
-                .setCollectorRun("")
-                .setNetns(process.netns)
-                .build();
+        return EventHeaders.captured(CaptureSource.STRACE, hostId, process.pid, process.ppid, process.uid,
+                process.startTime, timeMicros, process.netns);
     }
 
     /** Publishes now, or behind a connect of the same process that still waits (events of a process stay in order). */

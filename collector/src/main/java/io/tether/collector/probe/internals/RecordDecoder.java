@@ -1,5 +1,6 @@
 package io.tether.collector.probe.internals;
 
+import io.tether.collector.internals.EventHeaders;
 import io.tether.collector.probe.IpText;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
@@ -132,18 +133,10 @@ public final class RecordDecoder {
         final int flags = b.getShort(RingLayout.SLOT_FLAGS) & 0xffff;
         final int length = b.getInt(RingLayout.SLOT_LENGTH);
         final long startTicks = resolved != null ? resolved.startTicks() : b.getLong(RingLayout.SLOT_START_TICKS);
-        final EventHeader header = EventHeader.newBuilder()
-                .setHostId(hostId)
-                .setPid(b.getInt(RingLayout.SLOT_PID))
-                .setPpid(b.getInt(RingLayout.SLOT_PPID))
-                .setUid(b.getInt(RingLayout.SLOT_UID))
-                .setStartTime(startTime.epochMicros(startTicks))
-                .setTimeMicros(b.getLong(RingLayout.SLOT_TIME_MICROS))
-                .setSource(CaptureSource.PROBE)
-                .setSequence(0L)
-                .setCollectorRun("")
-                .setProbeSequence(position(slot))
-                .build();
+        final EventHeader header = EventHeaders.captured(CaptureSource.PROBE, hostId, b.getInt(RingLayout.SLOT_PID),
+                b.getInt(RingLayout.SLOT_PPID), b.getInt(RingLayout.SLOT_UID), startTime.epochMicros(startTicks),
+                b.getLong(RingLayout.SLOT_TIME_MICROS), null);
+        header.setProbeSequence(position(slot));
         final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, length);
         return switch (type) {
             case RingLayout.REC_EXEC -> exec(header, body, resolved != null ? resolved.exe() : null);
