@@ -1,9 +1,7 @@
 package io.tether.streams.topology.internals;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -20,16 +18,18 @@ public final class BinaryCodec<T> implements Serde<T> {
     /** Writes one value. */
     @FunctionalInterface
     public interface Writer<T> {
-        void write(DataOutputStream out, T value) throws IOException;
+        void write(DataOutput out, T value) throws IOException;
     }
 
     /** Reads one value written by the matching {@link Writer}. */
     @FunctionalInterface
     public interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInput in) throws IOException;
     }
 
     private static final byte VERSION = 1;
+    /** One output buffer per thread (the serdes are shared by the stream threads), reused record after record. */
+    private static final ThreadLocal<ByteArrayDataOutput> OUTPUT = ThreadLocal.withInitial(ByteArrayDataOutput::new);
 
     private final String what;
     private final Writer<T> writer;
@@ -45,21 +45,26 @@ public final class BinaryCodec<T> implements Serde<T> {
         if (value == null) {
             return null;
         }
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        // a writer may encode a nested value with another codec while the thread's buffer holds its own record
+        final ByteArrayDataOutput shared = OUTPUT.get();
+        final ByteArrayDataOutput out = shared.claim() ? shared : new ByteArrayDataOutput();
+        try {
             out.writeByte(VERSION);
             writer.write(out, value);
+            return out.toByteArray();
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            out.release();
         }
-        return bytes.toByteArray();
     }
 
     public T decode(final byte[] data) {
         if (data == null) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+        try {
+            final ByteArrayDataInput in = new ByteArrayDataInput(data);
             final byte version = in.readByte();
             if (version != VERSION) {
                 throw new SerializationException("unknown " + what + " format version " + version);
@@ -80,14 +85,14 @@ public final class BinaryCodec<T> implements Serde<T> {
         return (topic, data) -> decode(data);
     }
 
-    static void writeNullable(final DataOutputStream out, final String s) throws IOException {
+    static void writeNullable(final DataOutput out, final String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
             out.writeUTF(s);
         }
     }
 
-    static String readNullable(final DataInputStream in) throws IOException {
+    static String readNullable(final DataInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 }

@@ -1,8 +1,8 @@
 package io.tether.streams.topology.internals;
 
 import io.tether.schemas.event.SocketAddress;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.DataInput;
+import java.io.DataOutput;
 import java.io.IOException;
 
 /** One end of a socket inside the topology: IP and port, or a Unix socket path. Immutable copy of SocketAddress. */
@@ -48,13 +48,13 @@ public record Endpoint(String ip, int port, String path) implements Comparable<E
         return toString().compareTo(other.toString());
     }
 
-    void write(final DataOutputStream out) throws IOException {
+    void write(final DataOutput out) throws IOException {
         BinaryCodec.writeNullable(out, ip);
         out.writeInt(port);
         BinaryCodec.writeNullable(out, path);
     }
 
-    static Endpoint read(final DataInputStream in) throws IOException {
+    static Endpoint read(final DataInput in) throws IOException {
         return new Endpoint(BinaryCodec.readNullable(in), in.readInt(), BinaryCodec.readNullable(in));
     }
 }
