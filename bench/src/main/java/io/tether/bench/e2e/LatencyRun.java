@@ -120,9 +120,30 @@ final class LatencyRun {
             reader.join(10_000);
             final long[] latencies = Arrays.stream(latencyNanos, 0, probes).filter(l -> l >= 0)
                 .map(l -> l / 1_000_000).sorted().toArray();
+            // where the tail sits: the slowest probes with when they were sent (s after the first probe)
+            final int shown = probes;
+            System.out.printf("    slowest probes: %s%n", java.util.stream.IntStream.range(0, shown)
+                .filter(i -> latencyNanos[i] >= 0).boxed()
+                .sorted((a, b) -> Long.compare(latencyNanos[b], latencyNanos[a])).limit(6)
+                .map(i -> String.format(java.util.Locale.ROOT, "#%d at %.1f s: %d ms", i,
+                    (sentNanos[i] - sentNanos[0]) / 1e9, latencyNanos[i] / 1_000_000))
+                .collect(java.util.stream.Collectors.joining(", ")));
+            // a fresh app's first transactions and fetches delay the first probes: the steady state without them
+            final long[] steady = java.util.stream.IntStream.range(0, shown)
+                .filter(i -> latencyNanos[i] >= 0 && sentNanos[i] - sentNanos[0] >= WARM_UP_NANOS)
+                .mapToLong(i -> latencyNanos[i] / 1_000_000).sorted().toArray();
+            if (steady.length > 0) {
+                System.out.printf("    after the first %d s of probes (%d probes): p50 %d ms, p99 %d ms, max %d ms%n",
+                    WARM_UP_NANOS / 1_000_000_000L, steady.length, steady[Math.max(0, (int) Math.ceil(steady.length * 0.5) - 1)],
+                    steady[Math.min(steady.length - 1, (int) Math.ceil(steady.length * 0.99) - 1)],
+                    steady[steady.length - 1]);
+            }
             return new Result(latencies, probes, sent, achieved, setsRead.get());
         }
     }
+
+    /** Probes sent this long after the first are the steady state (the first ones meet a fresh app's warm-up). */
+    private static final long WARM_UP_NANOS = 2_000_000_000L;
 
     private static long micros() {
         final java.time.Instant now = java.time.Instant.now();
