@@ -110,11 +110,11 @@ class CollectorKillTest {
                 builder.environment().put("LD_PRELOAD", ProbeLibrary.require().toString());
                 builder.environment().put(ProbeChannel.ENV_CHANNEL, ring.toString());
                 worker = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                waitFor(() -> CollectorProcess.metric(port, "tether_collector_events_sent_total") >= 20, first);
+                first.waitFor(() -> CollectorProcess.metric(port, "tether_collector_events_sent_total") >= 20);
 
                 KAFKA.stopBroker(0);
                 Thread.sleep(1_500); // the worker keeps opening files; the collector spools them
-                waitFor(() -> CollectorProcess.metric(port, "tether_collector_events_spooled_total") > 0, first);
+                first.waitFor(() -> CollectorProcess.metric(port, "tether_collector_events_spooled_total") > 0);
                 assertTrue(CollectorProcess.metric(port, "tether_collector_events_coalesced_total") > 0,
                         "repeats of the log's open are held in memory when the collector is killed");
                 first.process().destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed
@@ -256,23 +256,5 @@ class CollectorKillTest {
             }
             return types;
         }
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(final Check check, final CollectorProcess collector) throws Exception {
-        // generous: on a loaded 2-core machine a cold collector JVM needs tens of seconds for its first records
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() - deadline < 0) {
-            if (check.holds()) {
-                return;
-            }
-            assertTrue(collector.process().isAlive(), "collector died:\n" + collector.output());
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not reached in 180 s; collector output:\n" + collector.output());
     }
 }

@@ -79,7 +79,7 @@ class CollectorOutageTest {
                 builder.environment().put(ProbeChannel.ENV_CHANNEL,
                         CollectorConfig.channelFile(channels, hostId).toString());
                 worker = builder.redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                waitFor(() -> CollectorProcess.metric(port, "tether_collector_events_sent_total") >= 20, first);
+                first.waitFor(() -> CollectorProcess.metric(port, "tether_collector_events_sent_total") >= 20);
 
                 KAFKA.stopBroker(0);
                 Thread.sleep(1_500); // the worker keeps opening files; the collector cannot deliver them
@@ -103,10 +103,10 @@ class CollectorOutageTest {
                 }
                 assertTrue(worker.waitFor(30, TimeUnit.SECONDS));
                 final int files = Integer.parseInt(opened.split(" ")[1]);
-                waitFor(() -> CollectorProcess.metric(port, "tether_collector_spool_backlog") == 0
-                        && CollectorProcess.metric(port, "tether_collector_events_seen_total") > 0, second);
+                second.waitFor(() -> CollectorProcess.metric(port, "tether_collector_spool_backlog") == 0
+                        && CollectorProcess.metric(port, "tether_collector_events_seen_total") > 0);
                 Thread.sleep(500);
-                waitFor(() -> CollectorProcess.metric(port, "tether_collector_spool_backlog") == 0, second);
+                second.waitFor(() -> CollectorProcess.metric(port, "tether_collector_spool_backlog") == 0);
                 final long secondSeen = (long) CollectorProcess.metric(port, "tether_collector_events_seen_total");
                 final long secondCoalesced = (long) CollectorProcess.metric(port, "tether_collector_events_coalesced_total");
                 assertEquals(0, (long) CollectorProcess.metric(port, "tether_collector_events_dropped_total"));
@@ -173,23 +173,5 @@ class CollectorOutageTest {
         return records.stream().map(ConsumerRecord::value).filter(OpenEvent.class::isInstance).map(OpenEvent.class::cast)
                 .filter(o -> o.getHeader().getHostId().equals(hostId) && o.getPath().startsWith(work + "/file-"))
                 .map(OpenEvent::getPath).collect(Collectors.toSet());
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitFor(final Check check, final CollectorProcess collector) throws Exception {
-        // generous: on a loaded 2-core machine a cold collector JVM needs tens of seconds for its first records
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (System.nanoTime() - deadline < 0) {
-            if (check.holds()) {
-                return;
-            }
-            assertTrue(collector.process().isAlive(), "collector died:\n" + collector.output());
-            Thread.sleep(200);
-        }
-        throw new AssertionError("condition not reached in 180 s; collector output:\n" + collector.output());
     }
 }

@@ -97,6 +97,28 @@ public final class CollectorProcess implements AutoCloseable {
         return sum;
     }
 
+    /** A condition a test waits for while the collector runs. */
+    @FunctionalInterface
+    public interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits until {@code check} holds, failing at once if the collector dies, and after 180 s. */
+    public void waitFor(final Check check) throws Exception {
+        // generous: on a loaded 2-core machine a cold collector JVM needs tens of seconds for its first records
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (System.nanoTime() - deadline < 0) {
+            if (check.holds()) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("collector died:\n" + output());
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("condition not reached in 180 s; collector output:\n" + output());
+    }
+
     /** SIGTERM, then wait (bounded) for the orderly shutdown. */
     public int terminate() throws InterruptedException {
         process.destroy();
