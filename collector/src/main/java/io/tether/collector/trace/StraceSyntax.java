@@ -23,23 +23,14 @@ final class StraceSyntax {
     static List<String> arguments(final String text, final int[] rest) {
         final List<String> args = new ArrayList<>();
         int depth = 0;
-        int decoration = 0;
         int start = 0;
         int i = 0;
         final int n = text.length();
         while (i < n) {
             final char c = text.charAt(i);
-            if (decoration > 0) {
-                if (c == '\\' && i + 1 < n) {
-                    i += 2;
-                    continue;
-                }
-                if (c == '<') {
-                    decoration++;
-                } else if (c == '>' && !arrow(text, i)) {
-                    decoration--;
-                }
-                i++;
+            if (c == '<') {
+                final int end = endOfDecoration(text, i);
+                i = end < 0 ? n : end;
                 continue;
             }
             if (c == '"') {
@@ -52,7 +43,6 @@ final class StraceSyntax {
                 continue;
             }
             switch (c) {
-                case '<' -> decoration = 1;
                 case '(', '[', '{' -> depth++;
                 case ']', '}' -> depth--;
                 case ')' -> {
@@ -82,6 +72,30 @@ final class StraceSyntax {
         if (!arg.isEmpty() || !args.isEmpty()) {
             args.add(arg);
         }
+    }
+
+    /**
+     * Index just after the '>' that closes the decoration opening at {@code open} (a '<'; decorations nest, escapes
+     * and the arrows inside socket decorations do not close them), or -1 if it is not closed (a cut line).
+     */
+    private static int endOfDecoration(final String text, final int open) {
+        int depth = 1;
+        int j = open + 1;
+        final int n = text.length();
+        while (j < n && depth > 0) {
+            final char d = text.charAt(j);
+            if (d == '\\') {
+                j += 2;
+                continue;
+            }
+            if (d == '<') {
+                depth++;
+            } else if (d == '>' && !arrow(text, j)) {
+                depth--;
+            }
+            j++;
+        }
+        return depth == 0 ? j : -1;
     }
 
     /** Whether the '>' at {@code i} is the arrow of a socket decoration ({@code 1.2.3.4:5->6.7.8.9:10}), not its end. */
@@ -246,22 +260,8 @@ final class StraceSyntax {
                 continue;
             }
             if (c == '<') {
-                int depth = 1;
-                int j = i + 1;
-                while (j < n && depth > 0) {
-                    final char d = text.charAt(j);
-                    if (d == '\\') {
-                        j += 2;
-                        continue;
-                    }
-                    if (d == '<') {
-                        depth++;
-                    } else if (d == '>' && !arrow(text, j)) {
-                        depth--;
-                    }
-                    j++;
-                }
-                return depth == 0 ? text.substring(i + 1, j - 1) : null;
+                final int end = endOfDecoration(text, i);
+                return end < 0 ? null : text.substring(i + 1, end - 1);
             }
             i++;
         }
