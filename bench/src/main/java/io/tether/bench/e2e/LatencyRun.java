@@ -38,15 +38,20 @@ final class LatencyRun {
     /** Result: sorted latencies in ms of the probes that came out, and how many were sent. */
     record Result(long[] latenciesMs, int probesSent, long eventsSent, double achievedRate, long setsRead) {
         long percentile(final double p) {
-            if (latenciesMs.length == 0) {
-                return -1;
-            }
-            final int i = (int) Math.ceil(p / 100.0 * latenciesMs.length) - 1;
-            return latenciesMs[Math.max(0, Math.min(latenciesMs.length - 1, i))];
+            return LatencyRun.percentile(latenciesMs, p);
         }
     }
 
     private LatencyRun() {
+    }
+
+    /** The {@code p}-th percentile (nearest rank) of sorted latencies, -1 if there are none. */
+    static long percentile(final long[] sortedMs, final double p) {
+        if (sortedMs.length == 0) {
+            return -1;
+        }
+        final int i = (int) Math.ceil(p / 100.0 * sortedMs.length) - 1;
+        return sortedMs[Math.max(0, Math.min(sortedMs.length - 1, i))];
     }
 
     static Result run(final String bootstrap, final String registryUrl, final String prefix, final String outputTopic,
@@ -121,21 +126,19 @@ final class LatencyRun {
             final long[] latencies = Arrays.stream(latencyNanos, 0, probes).filter(l -> l >= 0)
                 .map(l -> l / 1_000_000).sorted().toArray();
             // where the tail sits: the slowest probes with when they were sent (s after the first probe)
-            final int shown = probes;
-            System.out.printf("    slowest probes: %s%n", java.util.stream.IntStream.range(0, shown)
+            System.out.printf("    slowest probes: %s%n", java.util.stream.IntStream.range(0, probes)
                 .filter(i -> latencyNanos[i] >= 0).boxed()
                 .sorted((a, b) -> Long.compare(latencyNanos[b], latencyNanos[a])).limit(6)
                 .map(i -> String.format(java.util.Locale.ROOT, "#%d at %.1f s: %d ms", i,
                     (sentNanos[i] - sentNanos[0]) / 1e9, latencyNanos[i] / 1_000_000))
                 .collect(java.util.stream.Collectors.joining(", ")));
             // a fresh app's first transactions and fetches delay the first probes: the steady state without them
-            final long[] steady = java.util.stream.IntStream.range(0, shown)
+            final long[] steady = java.util.stream.IntStream.range(0, probes)
                 .filter(i -> latencyNanos[i] >= 0 && sentNanos[i] - sentNanos[0] >= WARM_UP_NANOS)
                 .mapToLong(i -> latencyNanos[i] / 1_000_000).sorted().toArray();
             if (steady.length > 0) {
                 System.out.printf("    after the first %d s of probes (%d probes): p50 %d ms, p99 %d ms, max %d ms%n",
-                    WARM_UP_NANOS / 1_000_000_000L, steady.length, steady[Math.max(0, (int) Math.ceil(steady.length * 0.5) - 1)],
-                    steady[Math.min(steady.length - 1, (int) Math.ceil(steady.length * 0.99) - 1)],
+                    WARM_UP_NANOS / 1_000_000_000L, steady.length, percentile(steady, 50), percentile(steady, 99),
                     steady[steady.length - 1]);
             }
             return new Result(latencies, probes, sent, achieved, setsRead.get());
