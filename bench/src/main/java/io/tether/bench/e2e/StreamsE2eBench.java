@@ -44,7 +44,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * registry, each next to a baseline measured in the same run:
  * <ol>
  *   <li>throughput: N pre-loaded events drained by the whole topology under exactly_once_v2, against bare
- *       KafkaConsumers draining the same topics (raw bytes, and with the same Avro deserializer);</li>
+ *       KafkaConsumers draining the same topics (raw bytes, and with the same Avro deserializer) and against the
+ *       framework's floor: a logic-free Kafka Streams app on the same inputs, reading only and with one exactly-once
+ *       write per event ({@link BareStreams});</li>
  *   <li>replay: a fresh application id re-reading the same history from the beginning, and {@code tether replay
  *       --from-topics} (the CLI command: read, sort, feed into its own topics, process);</li>
  *   <li>latency: event send → first migration set on the output topic that shows it, under a steady rate, for a
@@ -52,7 +54,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ol>
  *
  * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
- *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S]</pre>
+ *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]</pre>
  */
 public final class StreamsE2eBench {
     /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
@@ -104,13 +106,22 @@ public final class StreamsE2eBench {
             return d;
         });
 
+        final List<String> bareLines = new ArrayList<>();
+        if (args.bareStreams) {
+            for (final BareStreams.Shape shape : BareStreams.Shape.values()) {
+                bareLines.add(bareStreams(shape, inputs, total));
+            }
+        }
+
         final Drain app = drain("throughput", "e2e-throughput", "out.", inputs, total);
         summary.add(String.format(Locale.ROOT, "throughput (%d events, %d partitions, %d stream threads, exactly_once_v2):",
             total, args.partitions, args.threads));
         summary.add(String.format(Locale.ROOT, "  bare consumer, raw bytes   : %,10.0f events/s", raw));
         summary.add(String.format(Locale.ROOT, "  bare consumer, Avro        : %,10.0f events/s", avro));
+        summary.addAll(bareLines);
         summary.add(app.line("  streams app (from RUNNING)", raw, avro));
         summary.add(app.cpuLine("  streams app CPU           ", bareCpuMicros.get("Avro")));
+        versusBareStreams("  streams app", app).ifPresent(summary::add);
         summary.add(String.format(Locale.ROOT, "  streams app incl. start-up : %,10.0f events/s (start-up %.1f s)",
             app.rateWithStartup(), app.startupSeconds()));
 
@@ -118,6 +129,7 @@ public final class StreamsE2eBench {
         summary.add("replay (fresh application.id re-reading the same history from offset 0):");
         summary.add(replay.line("  fresh app (from RUNNING)  ", raw, avro));
         summary.add(replay.cpuLine("  fresh app CPU             ", bareCpuMicros.get("Avro")));
+        versusBareStreams("  fresh app", replay).ifPresent(summary::add);
 
         if (args.tetherReplay) {
             tetherReplay(total, raw, avro);
@@ -251,6 +263,45 @@ public final class StreamsE2eBench {
             return rate;
         }
     }
+
+    /**
+     * The framework's floor in this run (BareStreams): Kafka Streams with the app's input side and no logic, under
+     * exactly-once, with the app's thread count and commit interval. Returns its summary line.
+     */
+    private String bareStreams(final BareStreams.Shape shape, final List<TopicPartition> inputs, final long total)
+            throws InterruptedException {
+        final String id = "e2e-bare-" + shape.name().toLowerCase(Locale.ROOT);
+        log("baseline: bare Kafka Streams (%s, exactly_once_v2, %d threads) draining %,d records...", shape,
+            args.threads, total);
+        final List<String> topics = inputs.stream().map(TopicPartition::topic).distinct().toList();
+        if (shape == BareStreams.Shape.WRITE) {
+            topics.forEach(topic -> kafka.createTopic(id + ".out." + topic, args.partitions, Map.of()));
+        }
+        final BareStreams.Result r = BareStreams.drain(kafka.bootstrapServers(), registry.url(), id, topics,
+            id + ".out.", stateRoot.resolve(id), args.threads, args.commitMs, shape, total,
+            Duration.ofSeconds(args.phaseTimeoutSeconds), StreamsE2eBench::appCpuNanos);
+        final String line = String.format(Locale.ROOT, "  bare Kafka Streams, %-5s : %,10.0f events/s, %.1f us CPU "
+                + "per event%s", shape, r.rate(), r.cpuMicrosPerEvent(),
+            r.timedOut() ? " [TIMED OUT: lower bound]" : "");
+        log("%s (load %s)", line, load());
+        bareStreamsCpuMicros.put(shape, r.cpuMicrosPerEvent());
+        bareStreamsRate.put(shape, r.rate());
+        return line;
+    }
+
+    /** The app against the framework's floor measured in this run (one exactly-once hop: {@code WRITE}). */
+    private java.util.Optional<String> versusBareStreams(final String label, final Drain d) {
+        final Double rate = bareStreamsRate.get(BareStreams.Shape.WRITE);
+        final Double cpu = bareStreamsCpuMicros.get(BareStreams.Shape.WRITE);
+        if (rate == null || cpu == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(Locale.ROOT, "%s vs bare Kafka Streams WRITE: %.3f x its rate, "
+            + "%.1f x its CPU per event", label, d.rate() / rate, d.cpuMicrosPerEvent() / cpu));
+    }
+
+    private final Map<BareStreams.Shape, Double> bareStreamsCpuMicros = new java.util.EnumMap<>(BareStreams.Shape.class);
+    private final Map<BareStreams.Shape, Double> bareStreamsRate = new java.util.EnumMap<>(BareStreams.Shape.class);
 
     // ---- the app --------------------------------------------------------------------------------------------
 
@@ -517,7 +568,7 @@ public final class StreamsE2eBench {
     /** Command-line options. */
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
-                        List<String> latencyRuns, boolean tetherReplay, Integer commitMs) {
+                        List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -537,9 +588,11 @@ public final class StreamsE2eBench {
                 m.getOrDefault("latency-runs", "0:100,30:100").isBlank() ? List.of()
                     : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")),
                 Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")),
-                m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null);
+                m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null,
+                Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")));
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
-                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms"));
+                "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms",
+                "bare-streams"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }

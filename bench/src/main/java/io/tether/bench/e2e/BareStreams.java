@@ -1,0 +1,108 @@
+package io.tether.bench.e2e;
+
+import io.tether.schemas.serde.AvroSerde;
+import io.tether.schemas.serde.AvroSerdeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The framework's own floor on this machine, measured in the same run as the app: a Kafka Streams application with
+ * the app's input side (the six input topics, the same Avro deserialiser, {@code exactly_once_v2}, the same commit
+ * interval and thread count) and no logic of its own. {@link Shape#READ} only counts the events; {@link Shape#WRITE}
+ * also writes each one to an output topic ({@code outputPrefix} + its input topic, which must exist), i.e. one
+ * exactly-once hop, the unit the app's topology is made of.
+ * Whatever the app needs beyond these is Tether's own cost.
+ */
+final class BareStreams {
+    /** What the bare application does with each event. */
+    enum Shape {
+        READ, WRITE
+    }
+
+    /** A finished drain: events counted, wall time from RUNNING to the last event, CPU of the app's threads. */
+    record Result(long events, double seconds, long cpuNanos, boolean timedOut) {
+        double rate() {
+            return events / seconds;
+        }
+
+        double cpuMicrosPerEvent() {
+            return cpuNanos / 1e3 / events;
+        }
+    }
+
+    private BareStreams() {
+    }
+
+    /** Thread CPU of an application's threads, by the id in their names (see StreamsE2eBench#appCpuNanos). */
+    interface CpuClock {
+        long cpuNanos(String applicationId);
+    }
+
+    static Result drain(final String bootstrap, final String registryUrl, final String applicationId,
+                        final List<String> inputTopics, final String outputPrefix, final Path stateDir,
+                        final int threads, final Integer commitIntervalMs, final Shape shape, final long total,
+                        final Duration timeout, final CpuClock cpu) throws InterruptedException {
+        final AtomicLong seen = new AtomicLong();
+        final StreamsBuilder builder = new StreamsBuilder();
+        final AvroSerde<SpecificRecord> values = new AvroSerde<>();
+        values.configure(Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl), false);
+        KStream<String, SpecificRecord> merged = null;
+        for (final String topic : inputTopics) {
+            final KStream<String, SpecificRecord> in = builder.stream(topic,
+                Consumed.with(Serdes.String(), values).withName(topic + "-source"));
+            merged = merged == null ? in : merged.merge(in, Named.as("merge-" + topic));
+        }
+        final KStream<String, SpecificRecord> counted = merged.peek((k, v) -> seen.incrementAndGet(),
+            Named.as("count"));
+        if (shape == Shape.WRITE) {
+            // one output topic per input topic: each holds one schema, as the registry's subject-per-topic requires
+            counted.to((key, value, context) -> outputPrefix + context.topic(),
+                Produced.with(Serdes.String(), values).withName("sink"));
+        }
+
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        if (commitIntervalMs != null) {
+            props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        }
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            streams.start();
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (streams.state() != KafkaStreams.State.RUNNING) {
+                if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("bare streams app not RUNNING (state " + streams.state() + ")");
+                }
+                Thread.sleep(20);
+            }
+            final long running = System.nanoTime();
+            final long cpuAtRunning = cpu.cpuNanos(applicationId);
+            // the events are counted as they pass; exactly-once may count an aborted batch twice, which can only
+            // make the floor look faster than it is, never slower
+            while (seen.get() < total && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            final long end = System.nanoTime();
+            return new Result(Math.min(seen.get(), total), (end - running) / 1e9,
+                cpu.cpuNanos(applicationId) - cpuAtRunning, seen.get() < total);
+        }
+    }
+}
