@@ -51,12 +51,12 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  * exec, fork, exit, open, connect, accept (partitioned by host)
  *   ─> host-processes: PID table (process-table, versioned) + attribution
- *        ├─> PROCESS / FILE evidence ──────────────────────────────────────────────────────────────┐
- *        ├─> connect side ─> by connection ┐                                                        ├─> graph
- *        ├─> accept side ──> by connection ┴─> outer join (window + grace) ─> CONNECTION / EXTERNAL ┘    │
- *        └─> given up unattributed ─> tether.dlq                                                          │
- *   tether.migration-sets + migration-sets, migration-sets-history  <─ sets ─┬──────────────────────────┘
- *   tether.ap-index + ap-index, ap-index-history                     <─ index┘
+ *        ├─> PROCESS / FILE evidence (repeats coalesced) ───────────────────────────────┐
+ *        ├─> connect + accept sides ─> socket-by-connection ─> clients ┐                 ├─> graph-evidence ─> graph
+ *        │                                                 └─> servers ┴─> outer join ─┘   (window + grace)    │
+ *        └─> given up unattributed ─> tether.dlq                           CONNECTION / EXTERNAL              │
+ *   tether.migration-sets ─> migration-sets-history (versioned)  <─ sets ──┬───────────────────────────────────┘
+ *   tether.ap-index ─> ap-index, ap-index-history                <─ index ─┘
  * </pre>
  *
  * <p><b>Limit:</b> the coupling graph is global (a connection or a shared file can couple any two APs), so all
@@ -124,22 +124,23 @@ public final class MigrationSetTopology {
             .process(fileEvidenceCoalescer(options), Named.as("file-evidence-coalescer"));
 
         // 3. connections: both sides keyed by the connection, paired within the join window. A side given up
-        //    unattributed still enters the join (see SocketEvent), so that it advances the join's stream time
+        //    unattributed still enters the join (see SocketEvent), so that it advances the join's stream time.
+        //    Both sides travel through ONE repartition topic and are split again behind it: the join's task then
+        //    reads one partition, which keeps connects and accepts in the order they were attributed, and spares
+        //    the task Kafka Streams' per-record wait-for-the-other-input bookkeeping (with two input topics it
+        //    checks -- and describes in a formatted string -- every empty partition before each record)
         final Map<String, KStream<String, SocketEvent>> sides = attributed
             .filter((k, v) -> v.side() != null, Named.as("socket-sides"))
             .mapValues(HostOutput::side, Named.as("socket-side-value"))
             .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("socket-addressed"))
+            .selectKey((k, v) -> v.connectionKey(), Named.as("socket-by-connection-key"))
+            .repartition(Repartitioned.<String, SocketEvent>as("socket-by-connection")
+                .withKeySerde(keys).withValueSerde(SocketEvent.SERDE))
             .split(Named.as("socket-"))
             .branch((k, v) -> v.client(), Branched.as("clients"))
             .defaultBranch(Branched.as("servers"));
-        final KStream<String, SocketEvent> clients = sides.get("socket-clients")
-            .selectKey((k, v) -> v.connectionKey(), Named.as("connect-by-connection-key"))
-            .repartition(Repartitioned.<String, SocketEvent>as("connect-by-connection")
-                .withKeySerde(keys).withValueSerde(SocketEvent.SERDE));
-        final KStream<String, SocketEvent> servers = sides.get("socket-servers")
-            .selectKey((k, v) -> v.connectionKey(), Named.as("accept-by-connection-key"))
-            .repartition(Repartitioned.<String, SocketEvent>as("accept-by-connection")
-                .withKeySerde(keys).withValueSerde(SocketEvent.SERDE));
+        final KStream<String, SocketEvent> clients = sides.get("socket-clients");
+        final KStream<String, SocketEvent> servers = sides.get("socket-servers");
 
         final KStream<String, GraphEvent> connectionEvidence = clients
             .outerJoin(servers, MigrationSetTopology::pair,
