@@ -25,8 +25,11 @@ public final class StoreNames {
     public static final String PENDING_FORKS = "process-pending-forks";
     /** open/connect/accept events whose process instance is not known yet, waiting for its exec or fork. */
     public static final String PENDING_EVENTS = "attribution-pending";
-    /** Per AP, file and mode: what was last passed on to the graph, and the repeats not passed on yet. */
-    public static final String FILE_EVIDENCE_COALESCED = "file-evidence-coalesced";
+    /**
+     * Per AP, file and mode: what was last passed on to the graph, and the repeats not passed on yet ("-v2": the
+     * record became a few numbers; the first format's changelog, {@code file-evidence-coalesced}, is not read).
+     */
+    public static final String FILE_EVIDENCE_COALESCED = "file-evidence-coalesced-v2";
     /** Every live piece of coupling evidence (the coupling graph's source of truth, rebuilt into memory on start). */
     public static final String GRAPH_EVIDENCE = "graph-evidence";
     /** The ap → componentId assignment last emitted, so that restarts tombstone ids that vanished meanwhile. */

@@ -1,7 +1,9 @@
 package io.tether.streams.topology.internals;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -33,6 +35,11 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     private final long retentionMillis;
     private ProcessorContext<String, GraphEvent> context;
     private KeyValueStore<String, CoalescedFileUse> uses;
+    /**
+     * The store's content as objects (rebuilt from it when the task starts, written through on every change): a
+     * repeated open is the common case and reads its use here instead of decoding it from the store's cache.
+     */
+    private final Map<String, CoalescedFileUse> known = new HashMap<>();
     private final Set<String> unsent = new HashSet<>();
 
     /**
@@ -52,10 +59,12 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
         this.context = context;
         this.uses = context.getStateStore(storeName);
         unsent.clear();
+        known.clear();
         try (KeyValueIterator<String, CoalescedFileUse> it = uses.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, CoalescedFileUse> kv = it.next();
-                if (kv.value.unsent() != null) {
+                known.put(kv.key, kv.value);
+                if (kv.value.hasUnsent()) {
                     unsent.add(kv.key);
                 }
             }
@@ -73,15 +82,15 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     private void forgetRetired(final long streamTimeMillis) {
         final long horizonMicros = (streamTimeMillis - retentionMillis) * 1000L;
         final java.util.List<String> retired = new java.util.ArrayList<>();
-        try (KeyValueIterator<String, CoalescedFileUse> it = uses.all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, CoalescedFileUse> kv = it.next();
-                if (kv.value.unsent() == null && kv.value.sentMicros() < horizonMicros) {
-                    retired.add(kv.key);
-                }
+        known.forEach((key, use) -> {
+            if (!use.hasUnsent() && use.sentMicros() < horizonMicros) {
+                retired.add(key);
             }
+        });
+        for (final String key : retired) {
+            uses.delete(key);
+            known.remove(key);
         }
-        retired.forEach(uses::delete);
     }
 
     @Override
@@ -91,19 +100,23 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
             context.forward(record);
             return;
         }
-        final String key = e.host() + SEP + e.program() + SEP + e.path() + SEP + e.write() + SEP + e.sourceMask();
-        final CoalescedFileUse seen = uses.get(key);
+        final String key = useKey(e);
+        final CoalescedFileUse seen = known.get(key);
         if (seen == null || e.timeMicros() >= seen.sentMicros() + refreshMicros) {
-            final GraphEvent out = seen == null || seen.unsent() == null ? e : merge(seen.unsent(), e);
-            uses.put(key, new CoalescedFileUse(Math.max(out.timeMicros(), seen == null ? Long.MIN_VALUE
-                : seen.sentMicros()), null));
+            final GraphEvent out = seen == null || !seen.hasUnsent() ? e : seen.withRepeat(e).unsentEvent(e);
+            remember(key, CoalescedFileUse.sent(Math.max(out.timeMicros(), seen == null ? Long.MIN_VALUE
+                : seen.sentMicros())));
             unsent.remove(key);
             context.forward(record.withValue(out).withTimestamp(millis(out.timeMicros())));
         } else {
-            uses.put(key, new CoalescedFileUse(seen.sentMicros(),
-                seen.unsent() == null ? e : merge(seen.unsent(), e)));
+            remember(key, seen.withRepeat(e));
             unsent.add(key);
         }
+    }
+
+    private void remember(final String key, final CoalescedFileUse use) {
+        known.put(key, use);
+        uses.put(key, use);
     }
 
     private void sendUnsent() {
@@ -112,23 +125,24 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
         }
         // sorted: the same unsent repeats go out in the same order whenever the sweep runs
         for (final String key : unsent.stream().sorted().toList()) {
-            final CoalescedFileUse seen = uses.get(key);
-            if (seen == null || seen.unsent() == null) {
+            final CoalescedFileUse seen = known.get(key);
+            if (seen == null || !seen.hasUnsent()) {
                 continue;
             }
-            final GraphEvent out = seen.unsent();
-            uses.put(key, new CoalescedFileUse(Math.max(seen.sentMicros(), out.timeMicros()), null));
+            final GraphEvent out = seen.unsentEvent(key);
+            remember(key, CoalescedFileUse.sent(Math.max(seen.sentMicros(), out.timeMicros())));
             context.forward(new Record<>(processKey(out), out, millis(out.timeMicros())));
         }
         unsent.clear();
     }
 
-    /** Two repeats as one: their counts summed, the later one's time (and process). */
-    private static GraphEvent merge(final GraphEvent a, final GraphEvent b) {
-        final GraphEvent later = b.timeMicros() >= a.timeMicros() ? b : a;
-        return new GraphEvent(later.kind(), later.timeMicros(), a.count() + b.count(), later.host(),
-            later.program(), later.pid(), later.sourceMask(), later.path(), later.write(), null, null, -1, 0,
-            null, null, null, null);
+    /**
+     * The store key of an AP's use of a file in one mode: the numbers first, host and program length-prefixed, the
+     * path last, so that {@link CoalescedFileUse#unsentEvent(String)} reads it back whatever characters the names hold.
+     */
+    static String useKey(final GraphEvent e) {
+        return Integer.toString(e.sourceMask()) + SEP + (e.write() ? "w" : "r") + SEP + e.host().length() + SEP + e.host()
+            + e.program().length() + SEP + e.program() + e.path();
     }
 
     private static String processKey(final GraphEvent e) {
@@ -140,28 +154,54 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     }
 
     /**
-     * What the coalescer remembers of one AP's use of one file: the latest event time passed on to the graph,
-     * and the repeats not passed on yet (summed; null if none).
+     * What the coalescer remembers of one AP's use of one file (the key names the AP, the file, the mode and the
+     * capture sources): the latest event time passed on to the graph, and the repeats not passed on yet as their
+     * number and the latest of them (time and process). Kept to a few numbers: it is rewritten by every repeat.
      */
-    public record CoalescedFileUse(long sentMicros, GraphEvent unsent) {
+    public record CoalescedFileUse(long sentMicros, long unsentCount, long unsentMicros, int unsentPid) {
         public static final BinaryCodec<CoalescedFileUse> SERDE = new BinaryCodec<>("coalesced file use",
             (out, u) -> {
                 out.writeLong(u.sentMicros);
-                final byte[] unsent = GraphEvent.SERDE.encode(u.unsent);
-                out.writeInt(unsent == null ? -1 : unsent.length);
-                if (unsent != null) {
-                    out.write(unsent);
-                }
+                out.writeLong(u.unsentCount);
+                out.writeLong(u.unsentMicros);
+                out.writeInt(u.unsentPid);
             },
-            in -> {
-                final long sent = in.readLong();
-                final int length = in.readInt();
-                if (length < 0) {
-                    return new CoalescedFileUse(sent, null);
-                }
-                final byte[] unsent = new byte[length];
-                in.readFully(unsent);
-                return new CoalescedFileUse(sent, GraphEvent.SERDE.decode(unsent));
-            });
+            in -> new CoalescedFileUse(in.readLong(), in.readLong(), in.readLong(), in.readInt()));
+
+        static CoalescedFileUse sent(final long sentMicros) {
+            return new CoalescedFileUse(sentMicros, 0L, Long.MIN_VALUE, -1);
+        }
+
+        boolean hasUnsent() {
+            return unsentCount > 0;
+        }
+
+        /** With one more repeat: counts summed, the later one's time and process. */
+        CoalescedFileUse withRepeat(final GraphEvent e) {
+            final boolean later = !hasUnsent() || e.timeMicros() >= unsentMicros;
+            return new CoalescedFileUse(sentMicros, unsentCount + e.count(), later ? e.timeMicros() : unsentMicros,
+                later ? e.pid() : unsentPid);
+        }
+
+        /** The unsent repeats as one piece of evidence, of the use {@code like} describes (its AP, file and mode). */
+        GraphEvent unsentEvent(final GraphEvent like) {
+            return GraphEvent.file(like.host(), like.program(), unsentPid, like.sourceMask(), unsentMicros,
+                like.path(), like.write(), unsentCount);
+        }
+
+        /** The unsent repeats as one piece of evidence, of the use its store key ({@link #useKey}) names. */
+        GraphEvent unsentEvent(final String key) {
+            final int maskEnd = key.indexOf(SEP);
+            final int mask = Integer.parseInt(key, 0, maskEnd, 10);
+            final boolean write = key.charAt(maskEnd + 1) == 'w';
+            final int hostLengthEnd = key.indexOf(SEP, maskEnd + 3);
+            final int hostStart = hostLengthEnd + 1;
+            final int hostEnd = hostStart + Integer.parseInt(key, maskEnd + 3, hostLengthEnd, 10);
+            final int programLengthEnd = key.indexOf(SEP, hostEnd);
+            final int programStart = programLengthEnd + 1;
+            final int programEnd = programStart + Integer.parseInt(key, hostEnd, programLengthEnd, 10);
+            return GraphEvent.file(key.substring(hostStart, hostEnd), key.substring(programStart, programEnd),
+                unsentPid, mask, unsentMicros, key.substring(programEnd), write, unsentCount);
+        }
     }
 }

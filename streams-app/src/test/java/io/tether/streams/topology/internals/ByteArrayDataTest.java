@@ -13,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UTFDataFormatException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,12 +79,25 @@ class ByteArrayDataTest {
 
     @Test
     void aValueEncodedInsideAnotherKeepsBoth() {
-        // the coalescer's record carries an encoded graph event: two codecs on one thread at once
+        // a record that carries an encoded graph event (as the pending store's events do): two codecs on one
+        // thread at once, the inner one encoding while the outer one holds the thread's buffer
         final GraphEvent inner = GraphEvent.SERDE.decode(GraphEvent.SERDE.encode(
             GraphEvent.exit("h1", "/usr/bin/a", 7, 1, 1_000L)));
-        final FileEvidenceCoalescer.CoalescedFileUse outer = new FileEvidenceCoalescer.CoalescedFileUse(42L, inner);
-        assertEquals(outer, FileEvidenceCoalescer.CoalescedFileUse.SERDE.decode(
-            FileEvidenceCoalescer.CoalescedFileUse.SERDE.encode(outer)));
+        final BinaryCodec<Map.Entry<Long, GraphEvent>> outer = new BinaryCodec<>("test nesting",
+            (out, v) -> {
+                out.writeLong(v.getKey());
+                final byte[] bytes = GraphEvent.SERDE.encode(v.getValue());
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            },
+            in -> {
+                final long first = in.readLong();
+                final byte[] bytes = new byte[in.readInt()];
+                in.readFully(bytes);
+                return Map.entry(first, GraphEvent.SERDE.decode(bytes));
+            });
+        final Map.Entry<Long, GraphEvent> value = Map.entry(42L, inner);
+        assertEquals(value, outer.decode(outer.encode(value)));
     }
 
     @Test
