@@ -43,10 +43,12 @@ final class BenchApp {
      * Starts the app and waits (at most {@code timeout}) until it is RUNNING.
      *
      * @param commitIntervalMs null: the app's default (100 ms under exactly-once)
+     * @param overrides        app settings that replace the bench's and the app's defaults (e.g. to compare one)
      */
     static TetherStreamsApp start(final String bootstrap, final String registryUrl, final String applicationId,
                                   final TopologyOptions options, final Path stateDir, final int threads,
-                                  final Integer commitIntervalMs, final Duration timeout) throws InterruptedException {
+                                  final Integer commitIntervalMs, final Map<String, String> overrides,
+                                  final Duration timeout) throws InterruptedException {
         final Map<String, String> settings = new HashMap<>();
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         settings.put(TetherConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
@@ -62,6 +64,7 @@ final class BenchApp {
         if (commitIntervalMs != null) {
             settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs.toString());
         }
+        settings.putAll(overrides);
         final TetherConfig config = TetherConfig.load(null, Map.of(), settings);
         final QueryStores stores = QueryStores.TOPOLOGY;
         final List<RequiredTopic> topics = new java.util.ArrayList<>(TetherStreamsApp.requiredTopics(options));

@@ -54,7 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * </ol>
  *
  * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
- *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]</pre>
+ *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]
+ *     [--streams-config key=value,...]</pre>
  */
 public final class StreamsE2eBench {
     /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
@@ -360,7 +361,8 @@ public final class StreamsE2eBench {
         final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null);
         final long start = System.nanoTime();
         final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), applicationId, options,
-            stateRoot.resolve(applicationId), args.threads, args.commitMs, Duration.ofSeconds(120));
+            stateRoot.resolve(applicationId), args.threads, args.commitMs, args.streamsConfig,
+            Duration.ofSeconds(120));
         try {
             final long running = System.nanoTime();
             final long cpuAtRunning = appCpuNanos(applicationId);
@@ -514,7 +516,7 @@ public final class StreamsE2eBench {
         createInputs(prefix);
         final TopologyOptions options = BenchApp.options(prefix, prefix, registry.url(), grace);
         final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), "e2e-" + id, options,
-            stateRoot.resolve(id), args.threads, commitMs, Duration.ofSeconds(120));
+            stateRoot.resolve(id), args.threads, commitMs, args.streamsConfig, Duration.ofSeconds(120));
         try {
             final String loadBefore = load();
             final LatencyRun.Result r = LatencyRun.run(kafka.bootstrapServers(), registry.url(), prefix,
@@ -568,7 +570,8 @@ public final class StreamsE2eBench {
     /** Command-line options. */
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
-                        List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams) {
+                        List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams,
+                        Map<String, String> streamsConfig) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -589,14 +592,31 @@ public final class StreamsE2eBench {
                     : List.of(m.getOrDefault("latency-runs", "0:100,30:100").split(",")),
                 Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")),
                 m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null,
-                Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")));
+                Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")),
+                settings(m.getOrDefault("streams-config", "")));
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
                 "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms",
-                "bare-streams"));
+                "bare-streams", "streams-config"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
             return a;
+        }
+
+        /** {@code key=value,key=value}: app settings for every app the bench starts. */
+        private static Map<String, String> settings(final String spec) {
+            final Map<String, String> settings = new HashMap<>();
+            for (final String pair : spec.split(",")) {
+                if (pair.isBlank()) {
+                    continue;
+                }
+                final int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--streams-config wants key=value[,key=value...], got " + pair);
+                }
+                settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+            return Map.copyOf(settings);
         }
     }
 }
