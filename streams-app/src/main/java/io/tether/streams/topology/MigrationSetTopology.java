@@ -1,11 +1,5 @@
 package io.tether.streams.topology;
 
-import io.tether.schemas.event.AcceptEvent;
-import io.tether.schemas.event.ConnectEvent;
-import io.tether.schemas.event.ExecEvent;
-import io.tether.schemas.event.ExitEvent;
-import io.tether.schemas.event.ForkEvent;
-import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroSerde;
 import io.tether.schemas.topic.EventType;
@@ -14,12 +8,14 @@ import io.tether.streams.topology.internals.FileEvidenceCoalescer;
 import io.tether.streams.topology.internals.GraphEvent;
 import io.tether.streams.topology.internals.GraphOutput;
 import io.tether.streams.topology.internals.HostEvent;
+import io.tether.streams.topology.internals.HostEventReader;
 import io.tether.streams.topology.internals.HostEventSerde;
 import io.tether.streams.topology.internals.HostOutput;
 import io.tether.streams.topology.internals.HostProcessesProcessor;
 import io.tether.streams.topology.internals.ProcessVersion;
 import io.tether.streams.topology.internals.SocketEvent;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,11 +33,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.StreamJoined;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
@@ -82,33 +74,23 @@ public final class MigrationSetTopology {
         final StreamsBuilder builder = new StreamsBuilder();
         final Serde<String> keys = Serdes.String();
 
-        final KStream<String, ExecEvent> exec = builder.stream(options.execTopic(),
-            Consumed.with(keys, avro(ExecEvent.class, options)).withName("exec-source"));
-        final KStream<String, ForkEvent> fork = builder.stream(options.forkTopic(),
-            Consumed.with(keys, avro(ForkEvent.class, options)).withName("fork-source"));
-        final KStream<String, ExitEvent> exit = builder.stream(options.exitTopic(),
-            Consumed.with(keys, avro(ExitEvent.class, options)).withName("exit-source"));
-        final KStream<String, OpenEvent> open = builder.stream(options.openTopic(),
-            Consumed.with(keys, avro(OpenEvent.class, options)).withName("open-source"));
-        final KStream<String, ConnectEvent> connect = builder.stream(options.connectTopic(),
-            Consumed.with(keys, avro(ConnectEvent.class, options)).withName("connect-source"));
-        final KStream<String, AcceptEvent> accept = builder.stream(options.acceptTopic(),
-            Consumed.with(keys, avro(AcceptEvent.class, options)).withName("accept-source"));
-
         // 1. processes and attribution: the input topics are partitioned by host (HostPartitioner), so the task of
         //    an input partition holds its hosts' processes: the PID table is built there from exec/fork/exit and
-        //    open/connect/accept are attributed against it (HostProcessesProcessor), with no repartition first
-        final HostEventSerde hostEvents = new HostEventSerde(Map.of(EventType.EXEC, options.execTopic(),
+        //    open/connect/accept are attributed against it (HostProcessesProcessor), with no repartition first.
+        //    One source node reads all six topics (the deserialiser picks each record's class by its writer
+        //    schema; HostEventReader checks it against the topic): every event passes here, so the fewer nodes
+        //    the better
+        final Map<EventType, String> inputTopics = Map.of(EventType.EXEC, options.execTopic(),
             EventType.FORK, options.forkTopic(), EventType.EXIT, options.exitTopic(), EventType.OPEN,
-            options.openTopic(), EventType.CONNECT, options.connectTopic(), EventType.ACCEPT,
-            options.acceptTopic()), options.serdeConfig());
-        final KStream<String, HostOutput> attributed = hostEvents(exec, EventType.EXEC)
-            .merge(hostEvents(fork, EventType.FORK), Named.as("merge-fork"))
-            .merge(hostEvents(exit, EventType.EXIT), Named.as("merge-exit"))
-            .merge(hostEvents(open, EventType.OPEN), Named.as("merge-open"))
-            .merge(hostEvents(connect, EventType.CONNECT), Named.as("merge-connect"))
-            .merge(hostEvents(accept, EventType.ACCEPT), Named.as("merge-accept"))
-            .filter((k, v) -> HostProcessesProcessor.relevant(v), Named.as("host-event-relevant"))
+            options.openTopic(), EventType.CONNECT, options.connectTopic(), EventType.ACCEPT, options.acceptTopic());
+        final HostEventSerde hostEvents = new HostEventSerde(inputTopics, options.serdeConfig());
+        final AvroSerde<SpecificRecord> anyEvent = new AvroSerde<>();
+        anyEvent.configure(options.serdeConfig(), false);
+        final KStream<String, HostOutput> attributed = builder.stream(
+                List.of(options.execTopic(), options.forkTopic(), options.exitTopic(), options.openTopic(),
+                    options.connectTopic(), options.acceptTopic()),
+                Consumed.with(keys, anyEvent).withName("input-source"))
+            .processValues(() -> new HostEventReader(inputTopics), Named.as("host-event"))
             .process(hostProcessor(options, hostEvents), Named.as("host-processes"));
 
         // what could not be attributed within the grace goes to the DLQ as its input topic had it (Avro under the
@@ -220,27 +202,6 @@ public final class MigrationSetTopology {
         final AvroSerde<T> serde = new AvroSerde<>(type);
         serde.configure(options.serdeConfig(), false);
         return serde;
-    }
-
-    /** The events of one input topic as {@link HostEvent}s, each noting the input partition it came from. */
-    private static <E extends SpecificRecord> KStream<String, HostEvent> hostEvents(final KStream<String, E> events,
-                                                                               final EventType type) {
-        final String name = type.name().toLowerCase(java.util.Locale.ROOT);
-        return events.filter((k, v) -> v != null, Named.as(name + "-present"))
-            .processValues(() -> new FixedKeyProcessor<String, E, HostEvent>() {
-                private FixedKeyProcessorContext<String, HostEvent> context;
-
-                @Override
-                public void init(final FixedKeyProcessorContext<String, HostEvent> context) {
-                    this.context = context;
-                }
-
-                @Override
-                public void process(final FixedKeyRecord<String, E> record) {
-                    final int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
-                    context.forward(record.withValue(new HostEvent(type, record.value(), partition)));
-                }
-            }, Named.as(name + "-host-event"));
     }
 
     private static ProcessorSupplier<String, HostEvent, String, HostOutput> hostProcessor(

@@ -151,6 +151,8 @@ class EndToEndTest {
         }
         assertTrue(header(dead.get(0), "__streams.errors.exception").contains("Serialization")
             || header(dead.get(0), "__streams.errors.exception").contains("WireFormat"), header(dead.get(0), "__streams.errors.exception"));
+        assertTrue(header(dead.get(1), "__streams.errors.message").contains("ExecEvent"),
+            () -> "the reason names the record's type: " + header(dead.get(1), "__streams.errors.message"));
         assertEquals(KafkaStreams.State.RUNNING, waitRunning());
     }
 
