@@ -28,12 +28,7 @@ public final class ProgramIdentity {
             return exe;
         }
         if (base.equals("java")) {
-            for (int i = 1; i < argv.size() - 1; i++) {
-                if (argv.get(i).equals("-jar")) {
-                    return exe + " " + absolute(argv.get(i + 1), cwd);
-                }
-            }
-            return exe;
+            return java(exe, argv, cwd);
         }
         if (!INTERPRETER.matcher(base).matches()) {
             return exe;
@@ -56,6 +51,38 @@ public final class ProgramIdentity {
         }
         return exe;
     }
+
+    /**
+     * A JVM runs what its launcher names: {@code -jar X} (the jar), {@code -m module[/class]} (the module), or else
+     * the main class, the first argument that is not an option nor an option's value. Without this every JVM of a
+     * host would be one AP, coupled through every jar any of them opens.
+     */
+    private static String java(final String exe, final List<String> argv, final String cwd) {
+        for (int i = 1; i < argv.size(); i++) {
+            final String arg = argv.get(i);
+            if (arg.equals("-jar")) {
+                return i + 1 < argv.size() ? exe + " " + absolute(argv.get(i + 1), cwd) : exe;
+            }
+            if (arg.equals("-m") || arg.equals("--module")) {
+                return i + 1 < argv.size() ? exe + " -m " + argv.get(i + 1) : exe;
+            }
+            if (arg.startsWith("--module=")) {
+                return exe + " -m " + arg.substring("--module=".length());
+            }
+            if (JAVA_OPTIONS_WITH_VALUE.contains(arg)) {
+                i++; // the option's value
+            } else if (!arg.startsWith("-") && !arg.startsWith("@")) {
+                return exe + " " + arg; // the main class (or a source file: "java Hello.java")
+            }
+        }
+        return exe;
+    }
+
+    /** The java launcher's options whose value is the next argument (the rest are one argument each). */
+    private static final java.util.Set<String> JAVA_OPTIONS_WITH_VALUE = java.util.Set.of("-cp", "-classpath",
+        "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules", "--limit-modules",
+        "--add-reads", "--add-exports", "--add-opens", "--patch-module", "--enable-native-access", "--source",
+        "--describe-module", "-d");
 
     private static String absolute(final String path, final String cwd) {
         if (path.startsWith("/") || cwd == null || cwd.isEmpty()) {
