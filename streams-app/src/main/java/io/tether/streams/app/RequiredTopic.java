@@ -46,6 +46,21 @@ public record RequiredTopic(String name, Map<String, String> configs, boolean in
     /** The configs of {@link #versionedTable}, for tools that create the topic themselves. */
     public static Map<String, String> versionedTableConfigs(final Duration history) {
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(history.toMillis()));
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(history.toMillis()),
+            TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_TABLE_RECORD_BYTES));
+    }
+
+    /**
+     * The record size a versioned table's topic allows (its records are migration sets, which grow with their
+     * component): 16 MiB instead of the brokers' 1 MiB default. The app's producer allows the same
+     * ({@link TetherConfig}), and the graph holds back a set that would not fit (see
+     * {@link io.tether.streams.topology.MigrationSetTopology#MAX_SET_BYTES_CONFIG}).
+     */
+    public static final int MAX_TABLE_RECORD_BYTES = 16 * 1024 * 1024;
+
+    /** The record size this topic asks for, or 0 if it takes the brokers' default. */
+    public int maxRecordBytes() {
+        final String value = configs.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return value == null ? 0 : Integer.parseInt(value);
     }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -200,6 +201,9 @@ public final class TetherConfig extends AbstractConfig {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // as the topology is built (MigrationSetTopology#optimizations): the output table restores from its topic
         props.putAll(io.tether.streams.topology.MigrationSetTopology.optimizations());
+        // migration sets grow with their component: as large a record as the sets topic allows (RequiredTopic)
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+            Integer.toString(RequiredTopic.MAX_TABLE_RECORD_BYTES));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "tether-streams").toString());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEFAULT_DLQ_TOPIC);

@@ -16,8 +16,10 @@ import io.tether.streams.query.QueryStores;
 import io.tether.streams.query.RemoteStores;
 import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.TopologyOptions;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
@@ -87,11 +89,12 @@ public final class TetherStreamsApp implements AutoCloseable {
         try {
             final Properties props = config.streamsProperties(http.port());
             self = config.applicationServer(http.port());
-            final int inputPartitions = TopicSetup.ensure(props, requiredTopics);
-            if (inputPartitions > 0) {
+            final TopicSetup.TopicFacts topics = TopicSetup.ensure(props, requiredTopics);
+            if (topics.inputPartitions() > 0) {
                 // the host task checks each event's partition against its host's (HostProcessesProcessor)
-                props.put(MigrationSetTopology.INPUT_PARTITIONS_CONFIG, Integer.toString(inputPartitions));
+                props.put(MigrationSetTopology.INPUT_PARTITIONS_CONFIG, Integer.toString(topics.inputPartitions()));
             }
+            props.put(MigrationSetTopology.MAX_SET_BYTES_CONFIG, Integer.toString(maxSetBytes(props, topics)));
             final KafkaStreams instance = new KafkaStreams(topology, props);
             instance.setStateListener(this::onStateChange);
             instance.setUncaughtExceptionHandler(exception -> {
@@ -122,6 +125,21 @@ public final class TetherStreamsApp implements AutoCloseable {
     }
 
     /** The topics {@link MigrationSetTopology} reads and writes that Kafka Streams does not create itself. */
+    /**
+     * The largest set the graph may emit: what both the producer and the sets topic accept (an existing topic keeps
+     * the limit it was created with), less room for the record's key and framing. A set that does not fit would fail
+     * its transaction over and over; the graph holds it back and counts it instead.
+     */
+    static int maxSetBytes(final Properties props, final TopicSetup.TopicFacts topics) {
+        final Object request = new StreamsConfig(props).getProducerConfigs("tether-limits")
+            .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        int limit = request == null ? 1024 * 1024 : Integer.parseInt(request.toString());
+        if (topics.maxRecordBytes() > 0) {
+            limit = Math.min(limit, topics.maxRecordBytes());
+        }
+        return Math.max(1024, limit - 64 * 1024);
+    }
+
     public static List<RequiredTopic> requiredTopics(final TopologyOptions options) {
         return List.of(
             RequiredTopic.input(options.execTopic()),

@@ -1,7 +1,10 @@
 package io.tether.streams.app;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
@@ -28,12 +31,21 @@ final class TopicSetup {
     }
 
     /**
-     * Creates what is missing, then checks the input topics.
+     * What the app must know about its topics before it starts.
      *
-     * @return the number of partitions every input topic has (0 when there are no inputs)
+     * @param inputPartitions the number of partitions every input topic has (0 when there are no inputs)
+     * @param maxRecordBytes  the smallest record size limit the topics that ask for one actually have (an existing
+     *                        topic keeps the limit it was created with); 0 if none asks
+     */
+    record TopicFacts(int inputPartitions, int maxRecordBytes) {
+    }
+
+    /**
+     * Creates what is missing, then checks the input topics and reads the record size limits.
+     *
      * @throws TopicSetupException when the brokers cannot be reached, or the input topics differ in partitions
      */
-    static int ensure(final Properties streamsProps, final List<RequiredTopic> topics) {
+    static TopicFacts ensure(final Properties streamsProps, final List<RequiredTopic> topics) {
         final StreamsConfig streamsConfig = new StreamsConfig(streamsProps);
         final List<NewTopic> wanted = new ArrayList<>();
         for (final RequiredTopic topic : topics) {
@@ -58,7 +70,7 @@ final class TopicSetup {
                     }
                 }
             }
-            return inputPartitions(admin, inputs);
+            return new TopicFacts(inputPartitions(admin, inputs), maxRecordBytes(admin, topics));
         } catch (final ExecutionException e) {
             throw new TopicSetupException("cannot list topics at " + streamsConfig.getList(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)
                 + ": " + e.getCause().getMessage(), e.getCause());
@@ -69,6 +81,24 @@ final class TopicSetup {
             Thread.currentThread().interrupt();
             throw new TopicSetupException("interrupted while creating topics", e);
         }
+    }
+
+    private static int maxRecordBytes(final Admin admin, final List<RequiredTopic> topics)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        final List<ConfigResource> limited = topics.stream().filter(topic -> topic.maxRecordBytes() > 0)
+            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList();
+        if (limited.isEmpty()) {
+            return 0;
+        }
+        int smallest = Integer.MAX_VALUE;
+        for (final Config config : admin.describeConfigs(limited).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .values()) {
+            final ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (entry != null && entry.value() != null) {
+                smallest = Math.min(smallest, Integer.parseInt(entry.value()));
+            }
+        }
+        return smallest == Integer.MAX_VALUE ? 0 : smallest;
     }
 
     /**

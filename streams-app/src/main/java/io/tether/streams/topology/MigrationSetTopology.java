@@ -66,6 +66,16 @@ public final class MigrationSetTopology {
      * {@link io.tether.schemas.topic.HostPartitioner} from one of its own hosts. Absent: not checked.
      */
     public static final String INPUT_PARTITIONS_CONFIG = "tether.input.partitions";
+    /**
+     * App config (set by {@link io.tether.streams.app.TetherStreamsApp} from its producer's and the sets topic's
+     * limits) giving the largest migration set, in bytes of its Avro record, the graph may emit. A larger set would
+     * fail the task's transaction again on every retry; the graph keeps it back, counts it in
+     * {@value io.tether.streams.topology.internals.CouplingGraphProcessor#OVERSIZED_METRIC} and logs it, and the
+     * table keeps the component's previous set. Absent: {@link #DEFAULT_MAX_SET_BYTES}.
+     */
+    public static final String MAX_SET_BYTES_CONFIG = "tether.max.set.bytes";
+    /** The brokers' default record limit less framing room: what a topic created without settings accepts. */
+    public static final int DEFAULT_MAX_SET_BYTES = 1024 * 1024 - 64 * 1024;
 
     private MigrationSetTopology() {
     }

@@ -232,6 +232,31 @@ class EndToEndTest {
         assertEquals(404, Http.migrationSet(app.httpPort(), AP1, Instant.ofEpochMilli(T - 1_000).toString()).status());
     }
 
+    @Test
+    @Order(4)
+    void aSetLargerThanTheBrokersDefaultRecordLimitIsWritten() {
+        // 12,000 written files of ~110-character paths: a set of ~2 MB, twice what a topic takes by default
+        final int files = 12_000;
+        send(Topics.EXEC, proc("computer-3", 300), exec("computer-3", 300, T + 2_000, "/usr/bin/indexer"), T + 2_000);
+        events.flush();
+        Eventually.waitUntil("the process table knows the indexer", WAIT, () -> knownProcess(proc("computer-3", 300)));
+        final String dir = "/srv/index/" + "shard/".repeat(14);
+        for (int i = 0; i < files; i++) {
+            send(Topics.OPEN, proc("computer-3", 300), open("computer-3", 300, T + 3_000, dir + "segment-" + i + ".idx",
+                AccessMode.WRITE), T + 3_000);
+        }
+        events.flush();
+        final String[] last = {""};
+        Eventually.waitUntil(() -> "the indexer's set lists all its files; last answer: " + last[0], WAIT, () -> {
+            final Http.Response response = Http.migrationSet(app.httpPort(), "/usr/bin/indexer@computer-3");
+            last[0] = response.status() + " " + response.body().substring(0, Math.min(200, response.body().length()));
+            return response.status() == 200 && response.json().get("files").size() == files;
+        });
+        assertTrue(Http.migrationSet(app.httpPort(), "/usr/bin/indexer@computer-3").body().length() > 1_100_000,
+            "the set is larger than a topic's default record limit");
+        assertEquals(KafkaStreams.State.RUNNING, app.state());
+    }
+
     private static boolean knownProcess(final String processKey) {
         final StateQueryResult<VersionedRecord<Object>> result = app.streams().query(StateQueryRequest.inStore(StoreNames.PROCESS_TABLE)
             .withQuery(VersionedKeyQuery.<String, Object>withKey(processKey)));

@@ -59,12 +59,28 @@ class InputTopicsTest {
     }
 
     @Test
+    void aSetsTopicCreatedWithTheBrokersDefaultLimitBoundsTheSetsToIt() throws Exception {
+        final String prefix = "old-" + UUID.randomUUID() + ".";
+        KAFKA.admin().createTopics(List.of(new NewTopic(prefix + "sets", 1, (short) 1))).all().get();
+        final TetherConfig config = config(prefix);
+        final Properties props = config.streamsProperties(0);
+        final TopicSetup.TopicFacts facts = TopicSetup.ensure(props, TetherStreamsApp.requiredTopics(config.topologyOptions()));
+        assertTrue(facts.maxRecordBytes() < 2 * 1024 * 1024, () -> "the broker's default, not ours: " + facts);
+        assertEquals(facts.maxRecordBytes() - 64 * 1024, TetherStreamsApp.maxSetBytes(props, facts),
+            "a set must fit what the existing topic takes, not what the producer would send");
+    }
+
+    @Test
     void missingTopicsAreCreatedAndTheSharedCountIsReturned() throws Exception {
         final String prefix = "fresh-" + UUID.randomUUID() + ".";
         final TetherConfig config = config(prefix);
         final TopologyOptions options = config.topologyOptions();
         final Properties props = config.streamsProperties(0);
-        assertEquals(1, TopicSetup.ensure(props, TetherStreamsApp.requiredTopics(options)));
+        final TopicSetup.TopicFacts facts = TopicSetup.ensure(props, TetherStreamsApp.requiredTopics(options));
+        assertEquals(1, facts.inputPartitions());
+        assertEquals(RequiredTopic.MAX_TABLE_RECORD_BYTES, facts.maxRecordBytes(), "sets grow: the topic takes 16 MiB");
+        assertEquals(RequiredTopic.MAX_TABLE_RECORD_BYTES - 64 * 1024, TetherStreamsApp.maxSetBytes(props, facts),
+            "the producer takes as much, less room for the record's framing");
         final String lag = KAFKA.admin().describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
                 org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + "sets"))).all().get().values()
             .iterator().next().get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value();

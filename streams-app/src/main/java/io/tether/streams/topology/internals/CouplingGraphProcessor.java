@@ -1,7 +1,9 @@
 package io.tether.streams.topology.internals;
 
+import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.StoreNames;
 import java.time.Duration;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -9,6 +11,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hosts the {@link CouplingGraph} in a stream task. The graph lives in memory for speed; the state stores
@@ -23,12 +27,27 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * </ul>
  */
 public final class CouplingGraphProcessor implements Processor<String, GraphEvent, String, GraphOutput> {
+    /**
+     * The metric (total; a rate beside it) of set emissions held back because the set outgrew the largest record
+     * the app may write ({@link MigrationSetTopology#MAX_SET_BYTES_CONFIG}); tagged with nothing, grouped like the
+     * attribution metrics ({@code stream-tether-graph-metrics}).
+     */
+    public static final String OVERSIZED_METRIC = "oversized-sets";
+    /** Metric group scope: the metric group is {@code stream-tether-graph-metrics}. */
+    public static final String METRIC_SCOPE = "tether-graph";
+    private static final Logger LOG = LoggerFactory.getLogger(CouplingGraphProcessor.class);
+    private static final long LOG_EVERY_MILLIS = 60_000L;
+
     private final long windowMicros;
     private final long latenessMicros;
     private final Duration expiryInterval;
     private final Duration emitInterval;
     private ProcessorContext<String, GraphOutput> context;
     private CouplingGraph graph;
+    private final SetSizer sizer = new SetSizer();
+    private long maxSetBytes;
+    private Sensor oversized;
+    private long lastLogMillis = Long.MIN_VALUE;
 
     public CouplingGraphProcessor(final Duration window, final Duration lateness, final Duration expiryInterval,
                                   final Duration emitInterval) {
@@ -41,6 +60,10 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
     @Override
     public void init(final ProcessorContext<String, GraphOutput> context) {
         this.context = context;
+        final Object limit = context.appConfigs().get(MigrationSetTopology.MAX_SET_BYTES_CONFIG);
+        maxSetBytes = limit == null ? MigrationSetTopology.DEFAULT_MAX_SET_BYTES : Long.parseLong(limit.toString());
+        oversized = context.metrics().addRateTotalSensor(METRIC_SCOPE, context.taskId().toString(), OVERSIZED_METRIC,
+            Sensor.RecordingLevel.INFO);
         final KeyValueStore<String, GraphEvent> evidence = context.getStateStore(StoreNames.GRAPH_EVIDENCE);
         final KeyValueStore<String, String> emitted = context.getStateStore(StoreNames.GRAPH_EMITTED_INDEX);
         graph = new CouplingGraph(windowMicros, new StoreBackedGraph(evidence, emitted));
@@ -77,11 +100,37 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
 
     private void emit(final GraphChanges changes) {
         for (final GraphChanges.SetChange s : changes.sets()) {
+            if (s.set() != null && tooLarge(s)) {
+                continue;
+            }
             context.forward(new Record<>(s.componentId(), GraphOutput.set(s.set()), millis(s.timeMicros())));
         }
         for (final GraphChanges.IndexChange i : changes.index()) {
             context.forward(new Record<>(i.ap(), GraphOutput.index(i.componentId()), millis(i.timeMicros())));
         }
+    }
+
+    /**
+     * Whether a set is too large to write: under exactly-once a record the producer or the topic refuses fails the
+     * transaction, and the task would fail again on every retry of the same input. Such a set is held back (the
+     * table keeps the component's previous set), counted and logged; later, smaller versions go out as usual.
+     */
+    private boolean tooLarge(final GraphChanges.SetChange s) {
+        final long bytes = sizer.bytes(s.set());
+        if (bytes <= maxSetBytes) {
+            return false;
+        }
+        oversized.record();
+        final long now = System.currentTimeMillis();
+        if (now - lastLogMillis >= LOG_EVERY_MILLIS) {
+            lastLogMillis = now;
+            LOG.error("migration set of component {} not written: {} bytes, more than the {} the output topic and "
+                    + "producer take ({} APs, {} files); its previous set stays in the table. Raise max.message.bytes "
+                    + "of the sets topic and producer.max.request.size together to write it (metric {})",
+                s.componentId(), bytes, maxSetBytes, s.set().getApps().size(), s.set().getFiles().size(),
+                OVERSIZED_METRIC);
+        }
+        return true;
     }
 
     private static long millis(final long micros) {
