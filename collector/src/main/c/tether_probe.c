@@ -435,6 +435,15 @@ struct rec {
     int fifo;
 };
 
+/* The last records of a process (IDENTITY, EXIT) sent in one write: one open/write/close instead of two. Both fit in
+ * 2 KiB <= PIPE_BUF, so the write is still atomic. Set by note_exit for the calling thread only. */
+struct batch {
+    uint64_t bytes[2 * FIFO_RECORD / 8];
+    uint32_t len;
+};
+static TLS struct batch *t_batch;
+static void flush_batch(struct batch *b);
+
 /* Starts a record of `type` for `id` in r: through the FIFO while the process is young and its FIFO works (into
  * buf, FIFO_RECORD bytes), otherwise in a ring slot. 0 when there is nowhere to write it (a full ring: counted). */
 static int begin(uint16_t type, const struct identity *id, struct rec *r, uint64_t *buf) {
@@ -451,13 +460,21 @@ static int begin(uint16_t type, const struct identity *id, struct rec *r, uint64
                       && __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS;
     struct tether_slot_header *s;
     if (young && __atomic_load_n(&g_fifo_state, __ATOMIC_ACQUIRE) >= 0) {
-        s = (struct tether_slot_header *)buf;
+        struct batch *b = t_batch;
+        s = b != NULL && b->len + FIFO_RECORD <= sizeof b->bytes ? (struct tether_slot_header *)((uint8_t *)b->bytes + b->len)
+                                                                 : (struct tether_slot_header *)buf;
         s->commit = 0;
         r->fifo = 1;
         r->capacity = FIFO_RECORD - TETHER_SLOT_HEADER_SIZE;
     } else {
+        struct batch *pending = t_batch;
+        if (UNLIKELY(pending != NULL && pending->len != 0)) {
+            flush_batch(pending); /* gathered FIFO records first: a process's FIFO records precede its ring records */
+        }
         /* the ring from now on, also for the threads still young */
-        __atomic_store_n(&g_fifo_state, -1, __ATOMIC_RELEASE);
+        if (__atomic_load_n(&g_fifo_state, __ATOMIC_RELAXED) >= 0) {
+            __atomic_store_n(&g_fifo_state, -1, __ATOMIC_RELEASE);
+        }
         if (!map_ring(g_in_ctor)) {
             __atomic_fetch_add(&g_lost_early, 1, __ATOMIC_RELAXED);
             return 0;
@@ -491,6 +508,7 @@ static int begin(uint16_t type, const struct identity *id, struct rec *r, uint64
 
 static int fifo_write(const void *record, size_t len);
 static void copy_bytes(void *dst, const void *src, size_t len);
+static int to_ring(const struct tether_slot_header *record, uint32_t len, uint64_t *pos_out);
 
 /* Hands a finished record over: 1 = through the FIFO, 2 = into the ring (r->pos), 0 = dropped (counted in the ring's
  * header, or lost with no ring at all). A FIFO record the FIFO refuses (no collector reading, a full pipe) goes to
@@ -506,9 +524,25 @@ static int finish(struct rec *r) {
         return 2;
     }
     const uint32_t len = TETHER_SLOT_HEADER_SIZE + r->s->length;
+    struct batch *b = t_batch;
+    if (b != NULL && (uint8_t *)r->s == (uint8_t *)b->bytes + b->len) {
+        /* sent by flush_batch; records stay 8-byte aligned, the zero padding is body the decoder ignores */
+        const uint32_t padded = (len + 7) & ~7u;
+        for (uint32_t i = len; i < padded; i++) {
+            ((uint8_t *)r->s)[i] = 0;
+        }
+        r->s->length = padded - TETHER_SLOT_HEADER_SIZE;
+        b->len += padded;
+        return 1;
+    }
     if (fifo_write(r->s, len) == 0) {
         return 1;
     }
+    return to_ring(r->s, len, &r->pos);
+}
+
+/* A record the FIFO refused, copied into the ring; the process stays on the ring from now on. 2, or 0 if dropped. */
+static int to_ring(const struct tether_slot_header *record, uint32_t len, uint64_t *pos_out) {
     __atomic_store_n(&g_fifo_state, -1, __ATOMIC_RELEASE);
     if (!map_ring(g_in_ctor)) {
         __atomic_fetch_add(&g_lost_early, 1, __ATOMIC_RELAXED);
@@ -523,10 +557,27 @@ static int finish(struct rec *r) {
     if (slot == NULL) {
         return 0;
     }
-    copy_bytes((uint8_t *)slot + 8, (const uint8_t *)r->s + 8, len - 8); /* all but the commit word */
+    copy_bytes((uint8_t *)slot + 8, (const uint8_t *)record + 8, len - 8); /* all but the commit word */
     ring_commit(slot, pos);
-    r->pos = pos;
+    *pos_out = pos;
     return 2;
+}
+
+/* Sends the records note_exit gathered: one write, or, if the FIFO refuses it, each record into the ring in order. */
+static void flush_batch(struct batch *b) {
+    const uint32_t total = b->len;
+    b->len = 0;
+    if (total == 0 || fifo_write(b->bytes, total) == 0) {
+        return;
+    }
+    uint32_t at = 0;
+    while (at + TETHER_SLOT_HEADER_SIZE <= total) {
+        const struct tether_slot_header *record = (const struct tether_slot_header *)((uint8_t *)b->bytes + at);
+        const uint32_t len = TETHER_SLOT_HEADER_SIZE + record->length;
+        uint64_t pos;
+        to_ring(record, len, &pos);
+        at += len;
+    }
 }
 
 static inline uint8_t *body_of(struct tether_slot_header *s) {
@@ -1046,8 +1097,13 @@ static void note_exit(int code, int kind) {
         return;
     }
     if (!__atomic_exchange_n(&g_exit_reported, 1, __ATOMIC_RELAXED)) {
+        struct batch b;
+        b.len = 0;
+        t_batch = &b;
         settle_identity();
         emit_exit(&g_self, code, kind);
+        t_batch = NULL;
+        flush_batch(&b);
     }
 }
 

@@ -94,6 +94,7 @@ public final class ProbeChannel implements AutoCloseable {
     private long lastSweep = System.nanoTime();
     private volatile boolean running;
     private Thread reader;
+    private boolean closed;
 
     /** Reading state of one ring file (the probes' ring or the journal). */
     private static final class Cursor {
@@ -564,6 +565,12 @@ public final class ProbeChannel implements AutoCloseable {
      */
     @Override
     public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         if (fifo != null) {
             // new records go to the ring from now on; a probe that opened the FIFO just before writes within µs
             fifo.unlink();
