@@ -88,7 +88,7 @@ awk '
         for (o = 1; o <= 5; o++) { c = order[o]; if (!(c in calls)) continue
             b = med(c, "baseline"); k = med(c, "control"); p = med(c, "probe")
             printf "%-16s baseline=%6d ns control=%6d ns probe=%6d ns  added_vs_baseline=%+.2f us (x%.2f)  added_vs_control=%+.2f us", c, b, k, p, (p - b) / 1000, p / b, (p - k) / 1000
-            if (n[c, "old-probe"] > 0) { o = med(c, "old-probe"); printf "  old-probe=%6d ns added_vs_control=%+.2f us", o, (o - k) / 1000 }
+            if (n[c, "old-probe"] > 0) { op = med(c, "old-probe"); printf "  old-probe=%6d ns added_vs_control=%+.2f us", op, (op - k) / 1000 }
             printf "\n"
         }
     }' "$work/percall.txt"

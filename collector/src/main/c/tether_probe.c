@@ -32,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -630,13 +631,16 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) static int fifo_pa
 }
 
 #define SIGPIPE_BIT (1ULL << (SIGPIPE - 1))
+#define RWF_NOSIGNAL_ 0x00000100 /* pwritev2: no SIGPIPE for a pipe without readers (Linux 6.18) */
+/* 1 while pwritev2(RWF_NOSIGNAL) is worth trying; 0 once the kernel refused the flag */
+static int g_nosignal HOT = 1;
 
 /* One record, whole, through the host's FIFO: open (never blocks: O_NONBLOCK, and ENXIO when no collector holds the
- * FIFO), one write of at most FIFO_RECORD <= PIPE_BUF bytes (atomic: all or nothing; EAGAIN when the pipe is full),
- * close. A write to a FIFO whose reader went away between our open and write raises SIGPIPE: it is blocked in this
- * thread for the write and, if ours, taken back, so the program's own SIGPIPE handling never sees it (the kernel
- * sends a write's SIGPIPE to the writing thread). 0 when the collector has the record; -1 when the caller is to use
- * the ring. */
+ * FIFO), one write of at most 2 KiB <= PIPE_BUF bytes (atomic: all or nothing; EAGAIN when the pipe is full),
+ * close. A write to a FIFO whose reader went away between our open and write must not raise SIGPIPE in the program:
+ * pwritev2 with RWF_NOSIGNAL says so (Linux 6.18 and later); on older kernels SIGPIPE is blocked in this thread for
+ * the write and, if ours, taken back (the kernel sends a write's SIGPIPE to the writing thread), two system calls
+ * more. 0 when the collector has the record; -1 when the caller is to use the ring. */
 static int fifo_write(const void *record, size_t len) {
     if (__atomic_load_n(&g_fifo_state, __ATOMIC_ACQUIRE) < 0) {
         return -1;
@@ -657,6 +661,15 @@ static int fifo_write(const void *record, size_t len) {
             return -1;
         }
         __atomic_store_n(&g_fifo_state, 1, __ATOMIC_RELEASE);
+    }
+    if (LIKELY(__atomic_load_n(&g_nosignal, __ATOMIC_RELAXED))) {
+        struct iovec v = {(void *)record, len};
+        const long n = syscall(SYS_pwritev2, fd, &v, 1, -1L, 0L, RWF_NOSIGNAL_);
+        if (LIKELY(n >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS))) {
+            syscall(SYS_close, fd);
+            return n == (long)len ? 0 : -1;
+        }
+        __atomic_store_n(&g_nosignal, 0, __ATOMIC_RELAXED); /* an older kernel: nothing was written */
     }
     const uint64_t block = SIGPIPE_BIT;
     uint64_t old = 0;
