@@ -1,8 +1,6 @@
 /*
  * libtether-probe.so: an LD_PRELOAD library that reports execve, fork, exit, open, connect and accept of the
- * process it is loaded into to the host's Tether collector: a process's first records through the host's FIFO
- * (open + write + close each: no shared page to map or fault, what a short-lived process cannot afford), the rest
- * through the shared-memory ring of tether_ring.h (cheaper per record once mapped). See tether_ring.h, "The FIFO".
+ * process it is loaded into to the host's Tether collector, through the shared-memory ring of tether_ring.h.
  *
  * Ground rules, because this code runs inside other people's programs:
  *  - never block and never fail the wrapped call: without a ring (no TETHER_CHANNEL, no file, bad header) every
@@ -22,7 +20,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -32,7 +29,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/uio.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,21 +61,8 @@ static struct identity g_self HOT;
 static int g_exit_reported HOT;
 /* 1 while g_self has no start time: the collector is to resolve it (tether_ring.h, "Deferred identity") */
 static int g_deferred HOT;
-/* the ack the collector writes for our EXEC record: pid << 32 | (u32)(position + 1) for an EXEC record in the ring,
- * pid << 32 | (u32)time_micros for one sent through the FIFO; 0 = no EXEC record written */
+/* the ack the collector writes for our EXEC record: pid << 32 | (u32)(position + 1); 0 = no EXEC record written */
 static uint64_t g_exec_tag HOT;
-/* 1 while this process reports to a collector (TETHER_CHANNEL names a channel that took our first record) */
-static int g_active HOT;
-/* the FIFO for this process: 0 = not opened yet, 1 = a FIFO that took records, -1 = the ring from now on (a FIFO
- * write failed, or the process is past its first records): once on the ring a process stays there, so each
- * process's FIFO records come before its ring records (the collector's ordering rule, tether_ring.h) */
-static int g_fifo_state HOT;
-/* the ring header is being mapped by one thread (1), or could not be (2) */
-static int g_ring_claim HOT;
-/* 1 while the constructor runs (one thread): a ring mapped then keeps its fd for the EXEC record's window */
-static int g_in_ctor HOT;
-/* records lost while another thread was mapping the ring: added to the ring's drop counter once it is mapped */
-static uint32_t g_lost_early HOT;
 
 /* the caller's thread id, cached per thread (reset in a fork child, never written from a vfork child) */
 static TLS int32_t t_tid;
@@ -281,56 +264,45 @@ static void close_ring(int fd) {
     }
 }
 
-/* Maps the ring's header page (the whole ring when its header does not end on a page boundary), the first time a
- * process needs the ring: a process whose records all went through the FIFO never maps it. One thread maps (a claim
- * word, not a lock: a thread that finds the claim taken does not wait, its record is dropped and counted). With
- * keep_fd (the constructor: one thread) the fd stays open for the EXEC record's window and is closed before the
- * program runs (no fd is ever held); later windows reopen the file by path. The header stays valid if the
- * collector replaces the file: it only ever renames a new file over the old one. 1 once a ring is mapped. */
-static int map_ring(int keep_fd) {
-    if (LIKELY(__atomic_load_n(&g_ring, __ATOMIC_ACQUIRE) != NULL)) {
-        return 1;
+/* Maps the header page only. The fd stays open for the constructor's EXEC record and is closed before the program
+ * runs (no fd is ever held); later windows reopen the file by path. The header stays valid if the collector
+ * replaces the file: it only ever renames a new file over the old one. */
+static void map_ring(const char *path) {
+    g_channel = path;
+    const int fd = open_ring();
+    if (fd < 0) {
+        return;
     }
-    int unclaimed = 0;
-    if (!__atomic_compare_exchange_n(&g_ring_claim, &unclaimed, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        return __atomic_load_n(&g_ring, __ATOMIC_ACQUIRE) != NULL;
-    }
-    const int fd = raw_open(g_channel, O_RDWR | O_NOFOLLOW);
     struct stat st;
-    struct tether_ring_header *h = MAP_FAILED;
-    if (fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode)
-        && (uint64_t)st.st_size >= TETHER_RING_HEADER_SIZE) {
-        h = mmap(NULL, TETHER_RING_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        if (h != MAP_FAILED && !valid_header(h, (uint64_t)st.st_size)) {
-            munmap(h, TETHER_RING_HEADER_SIZE);
-            h = MAP_FAILED;
-        }
-        if (h != MAP_FAILED && h->header_size % (uint64_t)g_page != 0) {
-            /* a header that does not end on a page boundary: one mapping of the whole ring, no windows */
-            const size_t len = (size_t)h->header_size + (size_t)h->slot_size * h->slot_count;
-            munmap(h, TETHER_RING_HEADER_SIZE);
-            h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-            if (h != MAP_FAILED) {
-                g_slots = (uint8_t *)h + h->header_size;
-            }
-        }
-    }
-    if (h == MAP_FAILED) {
-        if (fd >= 0) {
-            syscall(SYS_close, fd);
-        }
-        __atomic_store_n(&g_ring_claim, 2, __ATOMIC_RELEASE);
-        return 0;
-    }
-    if (keep_fd) {
-        g_ctor_fd = fd;
-    } else {
+    if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < TETHER_RING_HEADER_SIZE) {
         syscall(SYS_close, fd);
+        return;
     }
+    struct tether_ring_header *h = mmap(NULL, TETHER_RING_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (h == MAP_FAILED) {
+        syscall(SYS_close, fd);
+        return;
+    }
+    if (!valid_header(h, (uint64_t)st.st_size)) {
+        munmap(h, TETHER_RING_HEADER_SIZE);
+        syscall(SYS_close, fd);
+        return;
+    }
+    if (h->header_size % (uint64_t)g_page != 0) {
+        /* a header that does not end on a page boundary: one mapping of the whole ring, no windows */
+        const size_t len = (size_t)h->header_size + (size_t)h->slot_size * h->slot_count;
+        munmap(h, TETHER_RING_HEADER_SIZE);
+        h = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (h == MAP_FAILED) {
+            syscall(SYS_close, fd);
+            return;
+        }
+        g_slots = (uint8_t *)h + h->header_size;
+    }
+    g_ctor_fd = fd;
     g_slot_size = h->slot_size;
     g_slot_mask = h->slot_count - 1;
-    __atomic_store_n(&g_ring, h, __ATOMIC_RELEASE);
-    return 1;
+    g_ring = h;
 }
 
 /* the whole slot area, mapped once (two racing threads: one mapping wins, the other is unmapped) */
@@ -424,30 +396,13 @@ static void ring_commit(struct tether_slot_header *slot, uint64_t pos) {
     }
 }
 
+static inline uint32_t body_capacity(void) {
+    return g_slot_size - TETHER_SLOT_HEADER_SIZE;
+}
+
 static void settle_identity(void);
 
-/* A record being built: in a buffer of the caller's for the FIFO, or in its reserved ring slot. */
-#define FIFO_RECORD 1024 /* bytes of a FIFO record at most (<= PIPE_BUF, so one write() is atomic) */
-#define FIFO_PATH 512
-struct rec {
-    struct tether_slot_header *s;
-    uint64_t pos;      /* ring position (ring records) */
-    uint32_t capacity; /* body bytes the record may use */
-    int fifo;
-};
-
-/* The last records of a process (IDENTITY, EXIT) sent in one write: one open/write/close instead of two. Both fit in
- * 2 KiB <= PIPE_BUF, so the write is still atomic. Set by note_exit for the calling thread only. */
-struct batch {
-    uint64_t bytes[2 * FIFO_RECORD / 8];
-    uint32_t len;
-};
-static TLS struct batch *t_batch;
-static void flush_batch(struct batch *b);
-
-/* Starts a record of `type` for `id` in r: through the FIFO while the process is young and its FIFO works (into
- * buf, FIFO_RECORD bytes), otherwise in a ring slot. 0 when there is nowhere to write it (a full ring: counted). */
-static int begin(uint16_t type, const struct identity *id, struct rec *r, uint64_t *buf) {
+static struct tether_slot_header *begin(uint16_t type, const struct identity *id, uint64_t *pos) {
     const int lifecycle = type == TETHER_REC_EXEC || type == TETHER_REC_FORK || type == TETHER_REC_EXIT
                           || type == TETHER_REC_IDENTITY;
     const int deferred = id == &g_self && __atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE);
@@ -456,38 +411,10 @@ static int begin(uint16_t type, const struct identity *id, struct rec *r, uint64
          * more than a few of its records waiting (e.g. while no collector runs) */
         settle_identity();
     }
-    /* counted only while young: a busy process's calls pay a plain load, not a locked increment */
-    const int young = __atomic_load_n(&g_records, __ATOMIC_RELAXED) < YOUNG_RECORDS
-                      && __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS;
-    struct tether_slot_header *s;
-    if (young && __atomic_load_n(&g_fifo_state, __ATOMIC_ACQUIRE) >= 0) {
-        struct batch *b = t_batch;
-        s = b != NULL && b->len + FIFO_RECORD <= sizeof b->bytes ? (struct tether_slot_header *)((uint8_t *)b->bytes + b->len)
-                                                                 : (struct tether_slot_header *)buf;
-        s->commit = 0;
-        r->fifo = 1;
-        r->capacity = FIFO_RECORD - TETHER_SLOT_HEADER_SIZE;
-    } else {
-        struct batch *pending = t_batch;
-        if (UNLIKELY(pending != NULL && pending->len != 0)) {
-            flush_batch(pending); /* gathered FIFO records first: a process's FIFO records precede its ring records */
-        }
-        /* the ring from now on, also for the threads still young */
-        if (__atomic_load_n(&g_fifo_state, __ATOMIC_RELAXED) >= 0) {
-            __atomic_store_n(&g_fifo_state, -1, __ATOMIC_RELEASE);
-        }
-        if (!map_ring(g_in_ctor)) {
-            __atomic_fetch_add(&g_lost_early, 1, __ATOMIC_RELAXED);
-            return 0;
-        }
-        s = ring_reserve(&r->pos);
-        if (s == NULL) {
-            return 0;
-        }
-        r->fifo = 0;
-        r->capacity = g_slot_size - TETHER_SLOT_HEADER_SIZE;
+    struct tether_slot_header *s = ring_reserve(pos);
+    if (s == NULL) {
+        return NULL;
     }
-    r->s = s;
     s->type = type;
     s->flags = id == &g_self && __atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE) ? TETHER_FLAG_IDENTITY_DEFERRED : 0;
     s->length = 0;
@@ -503,82 +430,11 @@ static int begin(uint16_t type, const struct identity *id, struct rec *r, uint64
         s->tid = t_tid;
     }
     s->start_ticks = id->start_ticks;
+    /* counted only while young: a busy process's calls pay a plain load, not a locked increment */
+    const int young = __atomic_load_n(&g_records, __ATOMIC_RELAXED) < YOUNG_RECORDS
+                      && __atomic_fetch_add(&g_records, 1, __ATOMIC_RELAXED) < YOUNG_RECORDS;
     s->time_micros = now_micros(lifecycle || young);
-    return 1;
-}
-
-static int fifo_write(const void *record, size_t len);
-static void copy_bytes(void *dst, const void *src, size_t len);
-static int to_ring(const struct tether_slot_header *record, uint32_t len, uint64_t *pos_out);
-
-/* Hands a finished record over: 1 = through the FIFO, 2 = into the ring (r->pos), 0 = dropped (counted in the ring's
- * header, or lost with no ring at all). A FIFO record the FIFO refuses (no collector reading, a full pipe) goes to
- * the ring instead, and the process stays on the ring from then on. */
-static int finish(struct rec *r) {
-    if (!r->fifo) {
-        ring_commit(r->s, r->pos);
-        const uint32_t lost = __atomic_load_n(&g_lost_early, __ATOMIC_RELAXED);
-        if (UNLIKELY(lost != 0)) {
-            __atomic_fetch_add(&g_ring->dropped, __atomic_exchange_n(&g_lost_early, 0, __ATOMIC_RELAXED),
-                               __ATOMIC_RELAXED);
-        }
-        return 2;
-    }
-    const uint32_t len = TETHER_SLOT_HEADER_SIZE + r->s->length;
-    struct batch *b = t_batch;
-    if (b != NULL && (uint8_t *)r->s == (uint8_t *)b->bytes + b->len) {
-        /* sent by flush_batch; records stay 8-byte aligned, the zero padding is body the decoder ignores */
-        const uint32_t padded = (len + 7) & ~7u;
-        for (uint32_t i = len; i < padded; i++) {
-            ((uint8_t *)r->s)[i] = 0;
-        }
-        r->s->length = padded - TETHER_SLOT_HEADER_SIZE;
-        b->len += padded;
-        return 1;
-    }
-    if (fifo_write(r->s, len) == 0) {
-        return 1;
-    }
-    return to_ring(r->s, len, &r->pos);
-}
-
-/* A record the FIFO refused, copied into the ring; the process stays on the ring from now on. 2, or 0 if dropped. */
-static int to_ring(const struct tether_slot_header *record, uint32_t len, uint64_t *pos_out) {
-    __atomic_store_n(&g_fifo_state, -1, __ATOMIC_RELEASE);
-    if (!map_ring(g_in_ctor)) {
-        __atomic_fetch_add(&g_lost_early, 1, __ATOMIC_RELAXED);
-        return 0;
-    }
-    if (len > g_slot_size) {
-        __atomic_fetch_add(&g_ring->dropped, 1, __ATOMIC_RELAXED); /* a ring of slots smaller than a FIFO record */
-        return 0;
-    }
-    uint64_t pos;
-    struct tether_slot_header *slot = ring_reserve(&pos);
-    if (slot == NULL) {
-        return 0;
-    }
-    copy_bytes((uint8_t *)slot + 8, (const uint8_t *)record + 8, len - 8); /* all but the commit word */
-    ring_commit(slot, pos);
-    *pos_out = pos;
-    return 2;
-}
-
-/* Sends the records note_exit gathered: one write, or, if the FIFO refuses it, each record into the ring in order. */
-static void flush_batch(struct batch *b) {
-    const uint32_t total = b->len;
-    b->len = 0;
-    if (total == 0 || fifo_write(b->bytes, total) == 0) {
-        return;
-    }
-    uint32_t at = 0;
-    while (at + TETHER_SLOT_HEADER_SIZE <= total) {
-        const struct tether_slot_header *record = (const struct tether_slot_header *)((uint8_t *)b->bytes + at);
-        const uint32_t len = TETHER_SLOT_HEADER_SIZE + record->length;
-        uint64_t pos;
-        to_ring(record, len, &pos);
-        at += len;
-    }
+    return s;
 }
 
 static inline uint8_t *body_of(struct tether_slot_header *s) {
@@ -612,85 +468,6 @@ static uint32_t put_bytes(struct tether_slot_header *s, uint8_t *dst, const char
     return (uint32_t)len;
 }
 
-/* ---- the FIFO ---- */
-/* "<ring path>.fifo" into out (FIFO_PATH bytes); 0 when the ring path is too long for that */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static int fifo_path(char *out) {
-    const char *c = g_channel;
-    size_t n = 0;
-    while (c[n] != 0) {
-        if (n + sizeof ".fifo" >= FIFO_PATH) {
-            return 0;
-        }
-        out[n] = c[n];
-        n++;
-    }
-    const char *suffix = ".fifo";
-    while ((out[n++] = *suffix++) != 0) {
-    }
-    return 1;
-}
-
-#define SIGPIPE_BIT (1ULL << (SIGPIPE - 1))
-#define RWF_NOSIGNAL_ 0x00000100 /* pwritev2: no SIGPIPE for a pipe without readers (Linux 6.18) */
-/* 1 while pwritev2(RWF_NOSIGNAL) is worth trying; 0 once the kernel refused the flag */
-static int g_nosignal HOT = 1;
-
-/* One record, whole, through the host's FIFO: open (never blocks: O_NONBLOCK, and ENXIO when no collector holds the
- * FIFO), one write of at most 2 KiB <= PIPE_BUF bytes (atomic: all or nothing; EAGAIN when the pipe is full),
- * close. A write to a FIFO whose reader went away between our open and write must not raise SIGPIPE in the program:
- * pwritev2 with RWF_NOSIGNAL says so (Linux 6.18 and later); on older kernels SIGPIPE is blocked in this thread for
- * the write and, if ours, taken back (the kernel sends a write's SIGPIPE to the writing thread), two system calls
- * more. 0 when the collector has the record; -1 when the caller is to use the ring. */
-static int fifo_write(const void *record, size_t len) {
-    if (__atomic_load_n(&g_fifo_state, __ATOMIC_ACQUIRE) < 0) {
-        return -1;
-    }
-    char path[FIFO_PATH];
-    if (!fifo_path(path)) {
-        return -1;
-    }
-    const int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    if (__atomic_load_n(&g_fifo_state, __ATOMIC_ACQUIRE) == 0) {
-        /* once per process: something that is not a FIFO at that path (a stray file) gets no records */
-        struct stat st;
-        if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
-            syscall(SYS_close, fd);
-            return -1;
-        }
-        __atomic_store_n(&g_fifo_state, 1, __ATOMIC_RELEASE);
-    }
-    if (LIKELY(__atomic_load_n(&g_nosignal, __ATOMIC_RELAXED))) {
-        struct iovec v = {(void *)record, len};
-        const long n = syscall(SYS_pwritev2, fd, &v, 1, -1L, 0L, RWF_NOSIGNAL_);
-        if (LIKELY(n >= 0 || (errno != EOPNOTSUPP && errno != EINVAL && errno != ENOSYS))) {
-            syscall(SYS_close, fd);
-            return n == (long)len ? 0 : -1;
-        }
-        __atomic_store_n(&g_nosignal, 0, __ATOMIC_RELAXED); /* an older kernel: nothing was written */
-    }
-    const uint64_t block = SIGPIPE_BIT;
-    uint64_t old = 0;
-    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &block, &old, sizeof old);
-    int pending_before = 0;
-    if (UNLIKELY(old & SIGPIPE_BIT)) {
-        /* the program blocks SIGPIPE itself: a SIGPIPE it has pending must stay pending */
-        uint64_t pending = 0;
-        syscall(SYS_rt_sigpending, &pending, sizeof pending);
-        pending_before = (pending & SIGPIPE_BIT) != 0;
-    }
-    const long n = syscall(SYS_write, fd, record, len);
-    if (UNLIKELY(n < 0 && errno == EPIPE) && !pending_before) {
-        const struct timespec zero = {0, 0};
-        syscall(SYS_rt_sigtimedwait, &block, NULL, &zero, sizeof block);
-    }
-    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, sizeof old);
-    syscall(SYS_close, fd);
-    return n == (long)len ? 0 : -1;
-}
-
 /* ---- records ---- */
 /* the cwd when it is longer than what is left of the slot: getcwd fails on a short buffer, so read it whole into a
  * buffer of its own and keep the prefix that fits. Out of line, so the common path keeps a small stack frame: a deep
@@ -703,17 +480,19 @@ __attribute__((noinline)) static uint32_t long_cwd(struct tether_slot_header *s,
 
 /* exe and cwd are read straight into the reserved slot (no 4 KiB stack buffers: see long_cwd) */
 static void emit_exec(const struct identity *id, int argc, char **argv) {
-    uint64_t buf[FIFO_RECORD / 8];
-    struct rec r;
-    if (!begin(TETHER_REC_EXEC, id, &r, buf)) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(TETHER_REC_EXEC, id, &pos);
+    if (s == NULL) {
         return;
     }
-    struct tether_slot_header *s = r.s;
     struct tether_exec_body *b = (struct tether_exec_body *)body_of(s);
     uint8_t *out = (uint8_t *)(b + 1);
-    uint32_t room = r.capacity - (uint32_t)sizeof *b;
+    uint32_t room = body_capacity() - (uint32_t)sizeof *b;
     b->argc = argc > 0 ? (uint32_t)argc : 0;
     const int deferred = (s->flags & TETHER_FLAG_IDENTITY_DEFERRED) != 0;
+    if (deferred) {
+        g_exec_tag = (uint64_t)(uint32_t)id->pid << 32 | (uint32_t)(pos + 1);
+    }
     /* a deferred identity leaves the exe to the collector too (/proc/<pid>/exe, or our IDENTITY record) */
     long exe_len = deferred ? 0 : syscall(SYS_readlink, "/proc/self/exe", out, room);
     if (exe_len < 0) {
@@ -749,36 +528,29 @@ static void emit_exec(const struct identity *id, int argc, char **argv) {
         b->argv_count++;
     }
     s->length = (uint32_t)(out - body_of(s));
-    const int64_t time_micros = s->time_micros;
-    const int sent = finish(&r);
-    if (deferred && sent != 0) {
-        /* the collector acks a ring EXEC by its position, a FIFO one (it has no position the probe knows) by its time */
-        g_exec_tag = (uint64_t)(uint32_t)id->pid << 32 | (sent == 1 ? (uint32_t)time_micros : (uint32_t)(r.pos + 1));
-    }
+    ring_commit(s, pos);
 }
 
 static void emit_fork(const struct identity *child, int32_t parent_pid, uint64_t parent_start_ticks) {
-    uint64_t buf[FIFO_RECORD / 8];
-    struct rec r;
-    if (!begin(TETHER_REC_FORK, child, &r, buf)) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(TETHER_REC_FORK, child, &pos);
+    if (s == NULL) {
         return;
     }
-    struct tether_slot_header *s = r.s;
     struct tether_fork_body *b = (struct tether_fork_body *)body_of(s);
     b->parent_pid = parent_pid;
     b->pad = 0;
     b->parent_start_ticks = parent_start_ticks;
     s->length = sizeof *b;
-    finish(&r);
+    ring_commit(s, pos);
 }
 
 static void emit_exit(const struct identity *id, int code, int kind) {
-    uint64_t buf[FIFO_RECORD / 8];
-    struct rec r;
-    if (!begin(TETHER_REC_EXIT, id, &r, buf)) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(TETHER_REC_EXIT, id, &pos);
+    if (s == NULL) {
         return;
     }
-    struct tether_slot_header *s = r.s;
     struct tether_exit_body *b = (struct tether_exit_body *)body_of(s);
     b->code = code;
     b->kind = kind;
@@ -786,20 +558,19 @@ static void emit_exit(const struct identity *id, int code, int kind) {
         s->flags |= TETHER_FLAG_EXIT_CODE_UNKNOWN;
     }
     s->length = sizeof *b;
-    finish(&r);
+    ring_commit(s, pos);
 }
 
 /* start_ticks (slot header) and exe of this process, for the collector to attribute our deferred records */
 static void emit_identity(void) {
-    uint64_t buf[FIFO_RECORD / 8];
-    struct rec r;
-    if (!begin(TETHER_REC_IDENTITY, &g_self, &r, buf)) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(TETHER_REC_IDENTITY, &g_self, &pos);
+    if (s == NULL) {
         return;
     }
-    struct tether_slot_header *s = r.s;
     struct tether_identity_body *b = (struct tether_identity_body *)body_of(s);
     uint8_t *out = (uint8_t *)(b + 1);
-    const uint32_t room = r.capacity - (uint32_t)sizeof *b;
+    const uint32_t room = body_capacity() - (uint32_t)sizeof *b;
     char path[40];
     proc_path(path, g_self.pid, "exe");
     long exe_len = syscall(SYS_readlink, path, out, room);
@@ -811,7 +582,7 @@ static void emit_identity(void) {
     b->exe_len = (uint32_t)exe_len;
     b->pad = 0;
     s->length = (uint32_t)sizeof *b + b->exe_len;
-    finish(&r);
+    ring_commit(s, pos);
 }
 
 /* reads our own start time now and tells the collector (IDENTITY record); later records carry it themselves */
@@ -828,35 +599,6 @@ static void resolve_self(void) {
     emit_identity();
 }
 
-/* Whether the collector acked our EXEC record, and the start ticks it acked. The tag is read before and after the
- * ticks: the entry is shared by pids equal mod 128, and a tag seen twice around the ticks means they are ours. A
- * process that never mapped the ring (its records went through the FIFO) reads the entry with pread, no mapping and
- * no page fault: open + pread + close, and two more preads only when the tag is there. */
-static int acked(uint64_t *ticks) {
-    const uint32_t entry = (uint32_t)g_self.pid & (TETHER_ACKS - 1);
-    struct tether_ring_header *ring = __atomic_load_n(&g_ring, __ATOMIC_ACQUIRE);
-    if (ring != NULL) {
-        const struct tether_ack *ack = &ring->acks[entry];
-        if (__atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) != g_exec_tag) {
-            return 0;
-        }
-        *ticks = __atomic_load_n(&ack->start_ticks, __ATOMIC_ACQUIRE);
-        return __atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag;
-    }
-    const int fd = raw_open(g_channel, O_RDONLY | O_NOFOLLOW);
-    if (fd < 0) {
-        return 0;
-    }
-    const long at = (long)TETHER_ACKS_OFFSET + (long)entry * (long)sizeof(struct tether_ack);
-    uint64_t tag = 0;
-    uint64_t again = 0;
-    int ok = syscall(SYS_pread64, fd, &tag, sizeof tag, at) == (long)sizeof tag && tag == g_exec_tag
-             && syscall(SYS_pread64, fd, ticks, sizeof *ticks, at + 8) == (long)sizeof *ticks
-             && syscall(SYS_pread64, fd, &again, sizeof again, at) == (long)sizeof again && again == g_exec_tag;
-    syscall(SYS_close, fd);
-    return ok;
-}
-
 /* Before the last records of this image (exit, exec), and once a process has written a few records: unless the
  * collector acked our EXEC record, i.e. resolved our identity while we lived, write it ourselves, or nobody could
  * attribute our records once we are gone. With an ack, take the start time from it: later records carry it. */
@@ -864,11 +606,15 @@ static void settle_identity(void) {
     if (!__atomic_load_n(&g_deferred, __ATOMIC_ACQUIRE)) {
         return;
     }
-    uint64_t ticks;
-    if (g_exec_tag != 0 && acked(&ticks)) {
-        g_self.start_ticks = ticks;
-        __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
-        return;
+    const struct tether_ack *ack = &g_ring->acks[(uint32_t)g_self.pid & (TETHER_ACKS - 1)];
+    if (g_exec_tag != 0 && __atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+        const uint64_t ticks = __atomic_load_n(&ack->start_ticks, __ATOMIC_ACQUIRE); /* before the re-check */
+        if (__atomic_load_n(&ack->tag, __ATOMIC_ACQUIRE) == g_exec_tag) {
+            g_self.start_ticks = ticks;
+            __atomic_store_n(&g_deferred, 0, __ATOMIC_RELEASE);
+            return;
+        }
+        /* the entry was taken by another pid while we read it: the ticks may be its; read our own */
     }
     resolve_self();
 }
@@ -939,19 +685,18 @@ static void emit_open(int dirfd, const char *path, int flags, int result) {
     } else {
         len = strlen(path);
     }
-    uint64_t buf[FIFO_RECORD / 8];
-    struct rec r;
-    if (!begin(TETHER_REC_OPEN, &g_self, &r, buf)) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(TETHER_REC_OPEN, &g_self, &pos);
+    if (s == NULL) {
         return;
     }
-    struct tether_slot_header *s = r.s;
     struct tether_open_body *b = (struct tether_open_body *)body_of(s);
     b->flags = flags;
     b->result = result;
     b->pad = 0;
-    b->path_len = put_bytes(s, (uint8_t *)(b + 1), p, len, r.capacity - (uint32_t)sizeof *b);
+    b->path_len = put_bytes(s, (uint8_t *)(b + 1), p, len, body_capacity() - (uint32_t)sizeof *b);
     s->length = (uint32_t)sizeof *b + b->path_len;
-    finish(&r);
+    ring_commit(s, pos);
 }
 
 /* fills a tether_addr from a sockaddr; unix path bytes go to *path (abstract names get a leading '@') */
@@ -1024,12 +769,11 @@ static int interesting_family(int family) {
 
 static void emit_socket(uint16_t type, uint16_t protocol, int error, const struct sockaddr *local, socklen_t local_len,
                         const struct sockaddr *remote, socklen_t remote_len) {
-    uint64_t buf[FIFO_RECORD / 8];
-    struct rec r;
-    if (!begin(type, &g_self, &r, buf)) {
+    uint64_t pos;
+    struct tether_slot_header *s = begin(type, &g_self, &pos);
+    if (s == NULL) {
         return;
     }
-    struct tether_slot_header *s = r.s;
     struct tether_socket_body *b = (struct tether_socket_body *)body_of(s);
     const char *lp, *rp;
     size_t ll, rl;
@@ -1039,14 +783,14 @@ static void emit_socket(uint16_t type, uint16_t protocol, int error, const struc
     b->protocol = protocol;
     b->pad = 0;
     uint8_t *out = (uint8_t *)(b + 1);
-    uint32_t room = r.capacity - (uint32_t)sizeof *b;
+    uint32_t room = body_capacity() - (uint32_t)sizeof *b;
     b->local.path_len = (uint16_t)put_bytes(s, out, lp, ll, room);
     out += b->local.path_len;
     room -= b->local.path_len;
     b->remote.path_len = (uint16_t)put_bytes(s, out, rp, rl, room);
     out += b->remote.path_len;
     s->length = (uint32_t)(out - body_of(s));
-    finish(&r);
+    ring_commit(s, pos);
 }
 
 /* ---- fork, vfork and children we did not see being made ---- */
@@ -1058,9 +802,6 @@ static void on_fork_child(void) {
     g_exec_tag = 0;
     t_tid = g_self.pid; /* the forking thread is the child's main thread */
     g_exit_reported = 0;
-    /* a new process: its first records go through the FIFO again (the parent's count and ring use are not its own) */
-    __atomic_store_n(&g_records, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&g_fifo_state, 0, __ATOMIC_RELEASE);
     emit_fork(&g_self, parent_pid, parent_start);
 }
 
@@ -1088,7 +829,7 @@ static uint64_t parent_start_ticks(void) {
 }
 
 static void note_exec_attempt(void) {
-    if (!g_active) {
+    if (g_ring == NULL) {
         return;
     }
     struct identity child;
@@ -1101,7 +842,7 @@ static void note_exec_attempt(void) {
 }
 
 static void note_exit(int code, int kind) {
-    if (!g_active) {
+    if (g_ring == NULL) {
         return;
     }
     struct identity child;
@@ -1110,13 +851,8 @@ static void note_exit(int code, int kind) {
         return;
     }
     if (!__atomic_exchange_n(&g_exit_reported, 1, __ATOMIC_RELAXED)) {
-        struct batch b;
-        b.len = 0;
-        t_batch = &b;
         settle_identity();
         emit_exit(&g_self, code, kind);
-        t_batch = NULL;
-        flush_batch(&b);
     }
 }
 
@@ -1143,23 +879,15 @@ __attribute__((constructor)) static void tether_init(int argc, char **argv, char
     const char *channel = getenv("TETHER_CHANNEL");
     if (channel != NULL && channel[0] != 0) {
         learn_page_size(argc, argv, envp);
-        g_channel = channel;
+        map_ring(channel);
+    }
+    if (g_ring != NULL) {
         deferred_identity(&g_self);
         g_deferred = 1;
         t_tid = g_self.pid; /* constructors run in the main thread */
-        /* the EXEC record goes through the FIFO; without a collector reading it, into the ring (mapped here, its
-         * fd kept for the record's window); with neither, the program runs as without the probe */
-        g_active = 1;
-        g_in_ctor = 1;
         emit_exec(&g_self, argc, argv);
-        g_in_ctor = 0;
-        if (__atomic_load_n(&g_fifo_state, __ATOMIC_ACQUIRE) != 1 && __atomic_load_n(&g_ring, __ATOMIC_ACQUIRE) == NULL) {
-            g_active = 0;
-        }
-        if (g_ctor_fd >= 0) {
-            syscall(SYS_close, g_ctor_fd);
-            g_ctor_fd = -1;
-        }
+        syscall(SYS_close, g_ctor_fd);
+        g_ctor_fd = -1;
     }
     errno = saved;
 }
@@ -1168,7 +896,7 @@ __attribute__((constructor)) static void tether_init(int argc, char **argv, char
  * first (from the collector's ack, or from /proc as forking programs always did; the research's one-shot programs
  * do not fork). */
 static void before_fork(void) {
-    if (g_active) {
+    if (g_ring != NULL) {
         const int saved = errno;
         settle_identity();
         errno = saved;
@@ -1180,7 +908,7 @@ static void before_fork(void) {
  * two page faults on every process start for the few programs that ever fork. The same calls run atfork handlers;
  * posix_spawn, system and popen run none and never did (their children report their exec). */
 static pid_t after_fork(pid_t pid) {
-    if (pid == 0 && g_active) {
+    if (pid == 0 && g_ring != NULL) {
         const int saved = errno;
         on_fork_child();
         errno = saved;
@@ -1226,7 +954,7 @@ static inline int wants_mode(int flags) {
 }
 
 static inline void after_open(int dirfd, const char *path, int flags, int fd) {
-    if (g_active) {
+    if (g_ring != NULL) {
         const int saved = errno;
         emit_open(dirfd, path, flags, fd >= 0 ? fd : -saved);
         errno = saved;
@@ -1348,7 +1076,7 @@ static int fopen_flags(const char *mode) {
 }
 
 static FILE *after_fopen(const char *path, const char *mode, FILE *f) {
-    if (g_active) {
+    if (g_ring != NULL) {
         const int saved = errno;
         emit_open(AT_FDCWD, path, fopen_flags(mode), f != NULL ? fileno(f) : -saved);
         errno = saved;
@@ -1409,7 +1137,7 @@ EXPORT int dup3(int oldfd, int newfd, int flags) {
 
 EXPORT int connect(int fd, const struct sockaddr *addr, socklen_t len) {
     const int r = REAL(connect)(fd, addr, len);
-    if (!g_active) {
+    if (g_ring == NULL) {
         return r;
     }
     const int saved = errno;
@@ -1492,7 +1220,7 @@ static void after_accept(int listener, int fd, const struct sockaddr *addr, cons
 EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
     const socklen_t given = len != NULL ? *len : 0;
     const int r = REAL(accept)(fd, addr, len);
-    if (g_active && r >= 0) {
+    if (g_ring != NULL && r >= 0) {
         after_accept(fd, r, addr != NULL && len != NULL && *len <= given ? addr : NULL, len);
     }
     return r;
@@ -1501,7 +1229,7 @@ EXPORT int accept(int fd, struct sockaddr *addr, socklen_t *len) {
 EXPORT int accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
     const socklen_t given = len != NULL ? *len : 0;
     const int r = REAL(accept4)(fd, addr, len, flags);
-    if (g_active && r >= 0) {
+    if (g_ring != NULL && r >= 0) {
         after_accept(fd, r, addr != NULL && len != NULL && *len <= given ? addr : NULL, len);
     }
     return r;

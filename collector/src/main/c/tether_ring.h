@@ -24,8 +24,7 @@
  *     256 u64 read_cursor      first position whose record the collector has not kept yet (see "Kept"), own
  *                              cache line (writers never read it)
  *     2048 acks[128]           identities the collector resolved itself (see "Deferred identity"), 16 bytes each:
- *                              u64 tag = pid << 32 | (u32)(EXEC position + 1), or pid << 32 | (u32)time_micros for
- *                              an EXEC record that came through the FIFO; then u64 start_ticks
+ *                              u64 tag = pid << 32 | (u32)(EXEC position + 1), then u64 start_ticks
  *
  *   slot (position p lives in slot p & (slot_count-1)):
  *     0   u64 commit           == p      : free for the writer of position p
@@ -67,22 +66,6 @@
  * collector was late, absent, or another pid took the entry) it reads /proc/self itself and writes a
  * TETHER_REC_IDENTITY record (start_ticks in the slot header, exe in the body) ahead of the EXIT record, so the
  * collector can attribute every record even when the process is gone. Fork children read their identity at once.
- * A process that never mapped the ring (its records all went through the FIFO) reads its ack with pread(2) on the
- * ring file instead: tag, ticks, tag again.
- *
- * The FIFO. Mapping the ring and touching its pages is most of what the probe costs a short-lived process (a page
- * fault costs 20-75 us on the benchmark VM), so a process's first YOUNG_RECORDS (8) records go through a named pipe
- * next to the ring, "<ring path>.fifo", which the collector makes and holds open: each record is one write(2) of
- * the same bytes a slot holds (slot header with commit = 0, then the body), at most 1024 bytes (<= PIPE_BUF: the
- * write is atomic, records never interleave; a longer record is cut and flagged, as in a small slot), between
- * open(O_WRONLY | O_NONBLOCK | O_CLOEXEC) and close (no fd is held). SIGPIPE is blocked in the writing thread for
- * the write, and a SIGPIPE of ours taken back. A record the FIFO refuses (ENOENT/ENXIO: no collector reading it;
- * EAGAIN: the pipe is full; EPIPE: the reader just went away) goes to the ring instead, and from its first ring
- * record on a process writes to the ring only (a fork child starts afresh). So each process's FIFO records come
- * before its ring records, and the collector keeps that order: it takes the ring's write_cursor, then reads every
- * byte the FIFO holds, then delivers the ring only below that cursor. It copies each FIFO record into a journal,
- * a ring file of its own ("<ring path>.journal", positions with bit 62 set, so they never equal a ring position),
- * before delivering it, and frees a journal slot, as a ring slot, once the record's event is kept.
  */
 #ifndef TETHER_RING_H
 #define TETHER_RING_H

@@ -11,7 +11,6 @@
  *   probe_exercise exec-target FILE       opens FILE read-only, exits 0
  *   probe_exercise hammer P T N FILE      P forked processes x T threads x N opens of FILE
  *   probe_exercise behave DIR             a mix of calls whose printed results and exit code (3) must not change
- *   probe_exercise sequence DIR N         opens DIR/seq-0 .. DIR/seq-<N-1> (created), one after the other, in order
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -320,27 +319,8 @@ static int wait_for_stdin(const char *path, int times) {
     return 0;
 }
 
-/* N opens in a known order: the first records of a process go through the FIFO, the later ones through the ring */
-static int sequence(const char *dir, int n) {
-    char path[4096];
-    int ok = 0;
-    for (int i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/seq-%d", dir, i);
-        const int fd = open(path, O_WRONLY | O_CREAT, 0600);
-        if (fd >= 0) {
-            ok++;
-            close(fd);
-        }
-    }
-    printf("sequence opened=%d\n", ok);
-    return 0;
-}
-
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc >= 4 && strcmp(argv[1], "sequence") == 0) {
-        return sequence(argv[2], atoi(argv[3]));
-    }
     if (argc >= 3 && strcmp(argv[1], "opens") == 0) {
         return opens(argv[2]);
     }
@@ -368,6 +348,6 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "behave") == 0) {
         return behave(argv[2]);
     }
-    fprintf(stderr, "usage: probe_exercise opens|net4|net6|unix|family|exec-target|hammer|wait|behave|sequence ...\n");
+    fprintf(stderr, "usage: probe_exercise opens|net4|net6|unix|family|exec-target|hammer|wait|behave ...\n");
     return 2;
 }

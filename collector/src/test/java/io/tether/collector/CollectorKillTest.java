@@ -47,9 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * starts, then Kafka comes back: every event the program caused is delivered. Records the killed collector had taken
  * from the probe's ring but not spooled (here, above all, the repeated opens its coalescer held) are read again by
  * the next one; copies are dropped by (hostId, probeSequence), and after that every record the probe wrote is
- * accounted for exactly once, counts of folded opens included. The worker's first records came through the FIFO
- * (and so are in the journal ring, where the collector copies them); a short program run after the restart sends all
- * of its records through the FIFO the restarted collector made.
+ * accounted for exactly once, counts of folded opens included.
  */
 class CollectorKillTest {
     @RegisterExtension
@@ -129,13 +127,6 @@ class CollectorKillTest {
             try (CollectorProcess second = CollectorProcess.start(LongWindowCollector.class, args,
                     dir.resolve("collector-2.log"))) {
                 final int port = second.metricsPort();
-                final ProcessBuilder shortLived = new ProcessBuilder("/bin/true")
-                        .redirectError(ProcessBuilder.Redirect.INHERIT);
-                shortLived.environment().put("LD_PRELOAD", ProbeLibrary.require().toString());
-                shortLived.environment().put(ProbeChannel.ENV_CHANNEL, ring.toString());
-                final Process shortRun = shortLived.start();
-                assertTrue(shortRun.waitFor(30, TimeUnit.SECONDS));
-                assertEquals(0, shortRun.exitValue());
                 Thread.sleep(1_500); // Kafka still down: the second run spools
                 KAFKA.startBroker(0);
                 Files.writeString(work.resolve("stop"), "");
@@ -149,10 +140,8 @@ class CollectorKillTest {
                 final long workerPid = worker.pid();
                 final String log = work.resolve("log").toString();
 
-                // only the worker and the short program write this ring and FIFO, and they are done: what the probes
-                // wrote is settled, in the ring and (what came through the FIFO) in the journal
-                final Map<Long, Integer> written = eventRecords(ring, true);
-                written.putAll(eventRecords(Path.of(ring + ".journal"), false));
+                // only the worker writes this ring, and it is done: what the probe wrote is settled
+                final Map<Long, Integer> written = eventRecords(ring);
                 try (PublishedEvents published = new PublishedEvents(KAFKA.bootstrapServers(), registry.url())) {
                     // topics are read in no set order: read until every record is accounted for (or time is up)
                     final List<ConsumerRecord<String, Object>> records = published.until(
@@ -162,12 +151,6 @@ class CollectorKillTest {
                             && x.getHeader().getPid() == workerPid), "the worker's exit arrived: " + second.output());
                     assertTrue(events.values().stream().anyMatch(e -> e instanceof ExecEvent x
                             && x.getHeader().getPid() == workerPid), "the worker's exec arrived");
-                    assertTrue(events.values().stream().anyMatch(e -> e instanceof ExecEvent x
-                            && x.getHeader().getPid() == shortRun.pid()
-                            && RingLayout.isJournal(x.getHeader().getProbeSequence())),
-                            "the short program's exec came through the restarted collector's FIFO");
-                    assertTrue(events.values().stream().anyMatch(e -> e instanceof ExitEvent x
-                            && x.getHeader().getPid() == shortRun.pid()), "and its exit");
 
                     // every file, once; every open of the log, counted once
                     final TreeSet<String> files = new TreeSet<>();
@@ -249,22 +232,20 @@ class CollectorKillTest {
     }
 
     /**
-     * What the probes wrote into a ring file (the probes' ring, or the journal of what came through the FIFO): record
-     * type by position, for every record that is an event (not an IDENTITY record). Positions start at the file's
-     * creation time in ms shifted left by 20 (tether_ring.h), journal positions have bit 62 set too; the probes
-     * write far fewer records than the rings have slots, so no slot was written twice.
+     * What the probe wrote into the ring file: record type by position, for every record that is an event (not an
+     * IDENTITY record). Positions start at the file's creation time in ms shifted left by 20 (tether_ring.h); the
+     * worker writes far fewer records than the ring has slots, so no slot was written twice.
      */
-    private static Map<Long, Integer> eventRecords(final Path ring, final boolean probesRing) throws Exception {
+    private static Map<Long, Integer> eventRecords(final Path ring) throws Exception {
         try (FileChannel ch = FileChannel.open(ring, StandardOpenOption.READ)) {
             final MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
             b.order(ByteOrder.LITTLE_ENDIAN);
             final int slotSize = b.getInt(RingLayout.OFF_SLOT_SIZE);
             final int slotCount = b.getInt(RingLayout.OFF_SLOT_COUNT);
-            final long first = (b.getLong(RingLayout.OFF_CREATED_MICROS) / 1000 << 20) & -(long) slotCount
-                    | (probesRing ? 0 : RingLayout.JOURNAL_POSITION_BIT);
+            final long first = (b.getLong(RingLayout.OFF_CREATED_MICROS) / 1000 << 20) & -(long) slotCount;
             final long end = b.getLong(RingLayout.OFF_WRITE_CURSOR);
             assertEquals(0, b.getLong(RingLayout.OFF_DROPPED), "the probe dropped nothing");
-            assertTrue(end > first && end - first < slotCount, "one lap of " + ring + ": " + first + " .. " + end);
+            assertTrue(end > first && end - first < slotCount, "one lap of the ring: " + first + " .. " + end);
             final Map<Long, Integer> types = new TreeMap<>();
             for (long pos = first; pos < end; pos++) {
                 final int type = b.getShort(RingLayout.HEADER_SIZE + (int) (pos & (slotCount - 1)) * slotSize

@@ -1,6 +1,5 @@
 package io.tether.collector.probe;
 
-import io.tether.collector.probe.internals.ProbeFifo;
 import io.tether.collector.probe.internals.ProcessIdentities;
 import io.tether.collector.probe.internals.ProcessIdentity;
 import io.tether.collector.probe.internals.RecordDecoder;
@@ -26,20 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The collector's end of the probe channel: the per-host shared-memory ring that every probed process
  * ({@code libtether-probe.so}, loaded with LD_PRELOAD and pointed at the file by env {@code TETHER_CHANNEL}) writes
- * fixed-size records into, and next to it the host's FIFO ({@code <ring>.fifo}) through which a process sends its
- * first few records (a short-lived process never maps the ring: tether_ring.h, "The FIFO"). This class creates (or
- * resumes) both and drains them, handing each record as an Avro event to an {@link EventSink}.
- *
- * <p>Order: a process sends its first records through the FIFO and, once it uses the ring, stays on the ring, so its
- * FIFO records come first. Each drain takes the ring's write cursor, then reads every byte the FIFO holds, then
- * delivers the ring only up to that cursor: a ring record below it was written after its process's FIFO records,
- * which were in the pipe by then and are delivered before it.
- *
- * <p>Durability: a FIFO's bytes are gone once read, so the records read from it are first copied into a journal, a
- * second ring file ({@code <ring>.journal}) that only the collector writes, and delivered from there: a journal slot,
- * like a ring slot, is freed once its event is kept, and a collector killed hard leaves the rest for the next one.
- * Not covered: records still in the pipe, or read but not yet copied, when the collector dies (the kernel drops a
- * pipe's bytes with its last reader): at most what probes wrote since the last drain (0.25–2 ms).
+ * fixed-size records into. This class creates (or resumes) the ring file and drains it in order, handing each
+ * record as an Avro event to an {@link EventSink}.
  *
  * <p>One reader per ring (a second {@code create} on the same path fails while this one is open): either {@link #start(EventSink)} a reader thread, or call {@link #drain(EventSink, int)}
  * yourself. {@link #close()} stops the thread after delivering every committed record; the file stays, so probes
@@ -58,23 +45,7 @@ public final class ProbeChannel implements AutoCloseable {
     // how often a caught-up reader retries the processes whose records wait for their identity
     private static final long SWEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private static final String FIFO_SUFFIX = ".fifo";
-    private static final String JOURNAL_SUFFIX = ".journal";
-    /** Journal slots: a FIFO record (at most 1 KiB) and the identity a collector may stamp behind an EXEC record. */
-    private static final int JOURNAL_SLOT_SIZE = 2048;
-    /** Half of it (the most a drain may leave unkept) outnumbers the records a full pipe (64 KiB) can hold. */
-    private static final int JOURNAL_SLOTS = 4096;
-    /** How long an orderly close waits for a probe that opened the FIFO just before it was removed. */
-    private static final long LAST_WRITERS_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-
     private final RingFile ring;
-    private final RingFile journal;
-    private final ProbeFifo fifo;
-    private final Cursor ringCursor;
-    private final Cursor journalCursor;
-    /** FIFO bytes read but not yet copied into the journal (a partial record, or records the journal had no room for). */
-    private final byte[] fifoBytes = new byte[128 * 1024];
-    private int fifoHeld;
     private final RecordDecoder decoder;
     private final ProcessIdentities identities;
     private final ProbeChannelConfig config;
@@ -86,45 +57,30 @@ public final class ProbeChannel implements AutoCloseable {
     private final AtomicLong abandoned = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
     private final AtomicLong freedUnkept = new AtomicLong();
-    private final AtomicLong fromFifo = new AtomicLong();
     private final Object readLock = new Object();
+    private long readPos;
+    /** First position whose slot is not freed yet (readPos or behind it): stored as the ring's read cursor. */
+    private long frontier;
     /** Whether read slots wait for the sink to report their events kept, rather than being freed at once. */
     private boolean holdSlots;
     private DurableEventSink keptBy;
+    private long stalledSince = -1;
+    private long reservedSeenAt = -1;
     private long lastSweep = System.nanoTime();
     private volatile boolean running;
     private Thread reader;
-    private boolean closed;
 
-    /** Reading state of one ring file (the probes' ring or the journal). */
-    private static final class Cursor {
-        final RingFile file;
-        long readPos;
-        /** First position whose slot is not freed yet (readPos or behind it): stored as the ring's read cursor. */
-        long frontier;
-        long stalledSince = -1;
-        long reservedSeenAt = -1;
-
-        Cursor(final RingFile file) {
-            this.file = file;
-            this.readPos = file.readCursor();
-            this.frontier = readPos;
-        }
-    }
-
-    private ProbeChannel(final RingFile ring, final RingFile journal, final ProbeFifo fifo, final String hostId,
-                         final ProcessStartTime startTime, final ProbeChannelConfig config) {
+    private ProbeChannel(final RingFile ring, final String hostId, final ProcessStartTime startTime,
+                         final ProbeChannelConfig config) {
         this.ring = ring;
-        this.journal = journal;
-        this.fifo = fifo;
-        this.ringCursor = new Cursor(ring);
-        this.journalCursor = new Cursor(journal);
         this.decoder = new RecordDecoder(hostId, startTime);
         // records dropped as unattributable are done with: their slots are freed
         this.identities = new ProcessIdentities(ring, startTime, Path.of("/proc"), this::kept);
         this.config = config;
-        this.slot = new byte[Math.max(ring.slotSize(), journal.slotSize())];
+        this.slot = new byte[ring.slotSize()];
         this.slotView = ByteBuffer.wrap(slot).order(ByteOrder.LITTLE_ENDIAN);
+        this.readPos = ring.readCursor();
+        this.frontier = readPos;
     }
 
     /** Creates (or resumes) the ring at {@code path} with the default size. */
@@ -142,25 +98,11 @@ public final class ProbeChannel implements AutoCloseable {
             throw new IllegalArgumentException("probe channel needs a host id");
         }
         final RingFile ring = RingFile.openOrCreate(path, hostId, config.slotSize(), config.slotCount());
-        final RingFile journal;
-        try {
-            journal = RingFile.openOrCreate(Path.of(path + JOURNAL_SUFFIX), hostId, JOURNAL_SLOT_SIZE, JOURNAL_SLOTS,
-                    RingLayout.JOURNAL_POSITION_BIT);
-        } catch (final IOException | RuntimeException e) {
-            ring.close();
-            throw e;
-        }
         if (ring.resumed()) {
             LOG.info("probe channel {} resumed at record {} ({} written, {} dropped by probes so far)",
                     ring.path(), ring.readCursor(), ring.writeCursor(), ring.dropped());
         }
-        if (journal.resumed() && journal.readCursor() != journal.writeCursor()) {
-            LOG.info("probe channel {}: {} records a previous collector took from the FIFO are read again from {}",
-                    ring.path(), journal.writeCursor() - journal.readCursor(), journal.path());
-        }
-        // made after the ring is locked (one reader per channel): the previous collector's FIFO is replaced
-        final ProbeFifo fifo = ProbeFifo.create(Path.of(path.toAbsolutePath() + FIFO_SUFFIX));
-        return new ProbeChannel(ring, journal, fifo, hostId, ProcessStartTime.ofThisBoot(), config);
+        return new ProbeChannel(ring, hostId, ProcessStartTime.ofThisBoot(), config);
     }
 
     /** The ring file: what {@value #ENV_CHANNEL} must name for probes to write here. */
@@ -208,128 +150,38 @@ public final class ProbeChannel implements AutoCloseable {
     public int drain(final EventSink sink, final int max) {
         synchronized (readLock) {
             holdSlots = holdsSlotsFor(sink);
-            // the ring's cursor before the FIFO is read: a process's ring records below it come after its FIFO
-            // records, which are in the pipe by now (class comment, "Order")
-            final long ringLimit = ring.writeCursor();
-            final boolean fifoEmptied = pullFifo();
-            int consumed = drain(journalCursor, sink, max, Long.MAX_VALUE);
-            if (fifoEmptied) {
-                consumed += drain(ringCursor, sink, max, ringLimit);
+            int consumed = 0;
+            while (consumed < max) {
+                final long commit = ring.commitAcquire(readPos);
+                if (commit == readPos + 1) {
+                    final int used = ring.copySlot(readPos, slot);
+                    final long pos = readPos;
+                    if (!holdSlots) {
+                        ring.release(pos);
+                    }
+                    advance();
+                    deliver(sink, used, pos);
+                } else if (commit - readPos >= ring.slotCount()) {
+                    advance(); // a previous collector kept it (and freed its slot) before it was stopped or killed
+                } else if (commit == readPos && abandonedWriter()) {
+                    if (ring.abandon(readPos)) {
+                        abandoned.incrementAndGet();
+                        LOG.warn("probe channel {}: skipped record {} that a writer reserved and never committed",
+                                ring.path(), readPos);
+                        advance();
+                    }
+                    continue;
+                } else {
+                    break;
+                }
+                consumed++;
             }
             if (consumed < max) {
                 sweep(sink);
             }
-            advanceFrontier(journalCursor);
-            advanceFrontier(ringCursor);
+            advanceFrontier();
             return consumed;
         }
-    }
-
-    /**
-     * Copies every whole record the FIFO holds into the journal, before anything is delivered (see the class comment,
-     * "Durability"); true when the FIFO was emptied, false when the journal had no room for all of it (the rest waits
-     * in memory and in the pipe, and the ring waits too, to keep each process's order).
-     */
-    private boolean pullFifo() {
-        if (fifo == null) {
-            return true;
-        }
-        try {
-            int available = fifo.available();
-            while (available > 0 && fifoHeld < fifoBytes.length) {
-                final int read = fifo.read(fifoBytes, fifoHeld, Math.min(available, fifoBytes.length - fifoHeld));
-                if (read <= 0) {
-                    break;
-                }
-                fifoHeld += read;
-                available -= read;
-                if (!journalFifoRecords()) {
-                    return false;
-                }
-            }
-            if (!journalFifoRecords()) {
-                return false;
-            }
-            if (fifoHeld > 0 && available <= 0) {
-                // probes write each record whole, in one write: a piece of one is no probe's
-                malformed.incrementAndGet();
-                LOG.warn("probe channel {}: discarded {} bytes of the FIFO that end in no whole record", ring.path(),
-                        fifoHeld);
-                fifoHeld = 0;
-            }
-            return available <= 0;
-        } catch (final IOException e) {
-            LOG.warn("probe channel {}: cannot read the FIFO {}: {}", ring.path(), fifo.path(), e.toString());
-            return true;
-        }
-    }
-
-    /** Moves the whole records in fifoBytes into the journal; false when the journal is full. */
-    private boolean journalFifoRecords() {
-        final ByteBuffer view = ByteBuffer.wrap(fifoBytes).order(ByteOrder.LITTLE_ENDIAN);
-        int at = 0;
-        boolean room = true;
-        while (fifoHeld - at >= RingLayout.SLOT_HEADER_SIZE) {
-            final int length = view.getInt(at + RingLayout.SLOT_LENGTH);
-            final int type = view.getShort(at + RingLayout.SLOT_TYPE) & 0xffff;
-            if (length < 0 || length > RingLayout.FIFO_RECORD_MAX - RingLayout.SLOT_HEADER_SIZE
-                    || type < RingLayout.REC_EXEC || type > RingLayout.REC_IDENTITY) {
-                // not a probe's record: without a sound length the rest cannot be split into records either
-                malformed.incrementAndGet();
-                LOG.warn("probe channel {}: discarded {} bytes of the FIFO that are no probe records", ring.path(),
-                        fifoHeld - at);
-                at = fifoHeld;
-                break;
-            }
-            final int total = RingLayout.SLOT_HEADER_SIZE + length;
-            if (fifoHeld - at < total) {
-                break; // the rest of it is still in the pipe
-            }
-            // a collector's stamp is never a probe's to set
-            view.putShort(at + RingLayout.SLOT_FLAGS,
-                    (short) (view.getShort(at + RingLayout.SLOT_FLAGS) & ~RingLayout.FLAG_RESOLVED));
-            if (journal.append(fifoBytes, at, total) < 0) {
-                room = false;
-                break;
-            }
-            fromFifo.incrementAndGet();
-            at += total;
-        }
-        System.arraycopy(fifoBytes, at, fifoBytes, 0, fifoHeld - at);
-        fifoHeld -= at;
-        return room;
-    }
-
-    /** Reads up to {@code max} committed records of one ring below {@code limit} in order into {@code sink}. */
-    private int drain(final Cursor c, final EventSink sink, final int max, final long limit) {
-        final RingFile file = c.file;
-        int consumed = 0;
-        while (consumed < max && c.readPos < limit) {
-            final long commit = file.commitAcquire(c.readPos);
-            if (commit == c.readPos + 1) {
-                final int used = file.copySlot(c.readPos, slot);
-                final long pos = c.readPos;
-                if (!holdSlots) {
-                    file.release(pos);
-                }
-                advance(c);
-                deliver(sink, used, pos);
-            } else if (commit - c.readPos >= file.slotCount()) {
-                advance(c); // a previous collector kept it (and freed its slot) before it was stopped or killed
-            } else if (commit == c.readPos && abandonedWriter(c)) {
-                if (file.abandon(c.readPos)) {
-                    abandoned.incrementAndGet();
-                    LOG.warn("probe channel {}: skipped record {} that a writer reserved and never committed",
-                            file.path(), c.readPos);
-                    advance(c);
-                }
-                continue;
-            } else {
-                break;
-            }
-            consumed++;
-        }
-        return consumed;
     }
 
     /**
@@ -342,7 +194,7 @@ public final class ProbeChannel implements AutoCloseable {
         synchronized (readLock) {
             int freed = 0;
             for (final long pos : probeSequences) {
-                if (fileOf(pos).release(pos)) {
+                if (ring.release(pos)) {
                     freed++;
                 }
             }
@@ -367,12 +219,7 @@ public final class ProbeChannel implements AutoCloseable {
 
     /** The event of the record at {@code pos} is kept (or it was dropped for good): its slot can be reused. */
     private void kept(final long pos) {
-        fileOf(pos).release(pos); // from the sink's thread: a CAS on the slot alone
-    }
-
-    /** The ring file a position belongs to: the journal's positions carry {@link RingLayout#JOURNAL_POSITION_BIT}. */
-    private RingFile fileOf(final long pos) {
-        return RingLayout.isJournal(pos) ? journal : ring;
+        ring.release(pos); // from the sink's thread: a CAS on the slot alone
     }
 
     /**
@@ -382,27 +229,26 @@ public final class ProbeChannel implements AutoCloseable {
      * publisher is far behind), the oldest slot is freed anyway, counted, so that probes can go on writing: until
      * its event is kept, a hard kill would lose that record.
      */
-    private void advanceFrontier(final Cursor c) {
-        final RingFile file = c.file;
-        final long before = c.frontier;
-        while (c.frontier < c.readPos) {
-            if (file.released(c.frontier)) {
-                c.frontier++;
-            } else if (file.type(c.frontier) == RingLayout.REC_IDENTITY) {
-                file.release(c.frontier);
-                c.frontier++;
-            } else if (c.readPos - c.frontier > file.slotCount() / 2) {
-                if (file.release(c.frontier) && freedUnkept.incrementAndGet() % 10_000 == 1) {
+    private void advanceFrontier() {
+        final long before = frontier;
+        while (frontier < readPos) {
+            if (ring.released(frontier)) {
+                frontier++;
+            } else if (ring.type(frontier) == RingLayout.REC_IDENTITY) {
+                ring.release(frontier);
+                frontier++;
+            } else if (readPos - frontier > ring.slotCount() / 2) {
+                if (ring.release(frontier) && freedUnkept.incrementAndGet() % 10_000 == 1) {
                     LOG.warn("probe channel {}: half the ring is read but not yet spooled; freed the oldest slot"
-                            + " early ({} so far): a hard kill would lose such records", file.path(), freedUnkept.get());
+                            + " early ({} so far): a hard kill would lose such records", ring.path(), freedUnkept.get());
                 }
-                c.frontier++;
+                frontier++;
             } else {
                 break;
             }
         }
-        if (c.frontier != before) {
-            file.readCursor(c.frontier);
+        if (frontier != before) {
+            ring.readCursor(frontier);
         }
     }
 
@@ -413,7 +259,7 @@ public final class ProbeChannel implements AutoCloseable {
         }
         lastSweep = System.nanoTime();
         final long before = identities.unresolved();
-        for (final ProcessIdentities.Released r : identities.sweep(ringCursor.readPos)) {
+        for (final ProcessIdentities.Released r : identities.sweep(readPos)) {
             for (final byte[] record : r.records()) {
                 emit(sink, record, record.length, r.identity());
             }
@@ -425,36 +271,36 @@ public final class ProbeChannel implements AutoCloseable {
         }
     }
 
-    private static void advance(final Cursor c) {
-        c.readPos++;
-        c.stalledSince = -1;
-        c.reservedSeenAt = -1;
+    private void advance() {
+        readPos++;
+        stalledSince = -1;
+        reservedSeenAt = -1;
     }
 
     /**
-     * Whether the slot at the cursor's readPos was reserved by a writer that has not committed it for longer than the
-     * abandon timeout. The write cursor is looked at only once the slot has been uncommitted for that long, because
+     * Whether the slot at readPos was reserved by a writer that has not committed it for longer than the abandon
+     * timeout. The write cursor is looked at only once the slot has been uncommitted for that long, because
      * reading it on every poll would pull its cache line away from the writers, who CAS it on every call.
      */
-    private boolean abandonedWriter(final Cursor c) {
+    private boolean abandonedWriter() {
         final long now = System.nanoTime();
         final long timeout = config.abandonTimeout().toNanos();
-        if (c.stalledSince < 0) {
-            c.stalledSince = now;
+        if (stalledSince < 0) {
+            stalledSince = now;
             return false;
         }
-        if (now - c.stalledSince < timeout) {
+        if (now - stalledSince < timeout) {
             return false;
         }
-        if (c.reservedSeenAt < 0) {
-            if (c.file.writeCursor() > c.readPos) {
-                c.reservedSeenAt = now; // reserved some time before now: abandoned if still open a timeout later
+        if (reservedSeenAt < 0) {
+            if (ring.writeCursor() > readPos) {
+                reservedSeenAt = now; // reserved some time before now: abandoned if still open a timeout later
             } else {
-                c.stalledSince = now; // just an idle ring
+                stalledSince = now; // just an idle ring
             }
             return false;
         }
-        return now - c.reservedSeenAt > timeout;
+        return now - reservedSeenAt > timeout;
     }
 
     /**
@@ -465,7 +311,7 @@ public final class ProbeChannel implements AutoCloseable {
     private void deliver(final EventSink sink, final int used, final long pos) {
         if (used < RingLayout.SLOT_HEADER_SIZE) {
             malformed.incrementAndGet();
-            fileOf(pos).release(pos);
+            ring.release(pos);
             LOG.warn("probe channel {}: skipped a slot shorter than its header", ring.path());
             return;
         }
@@ -476,7 +322,7 @@ public final class ProbeChannel implements AutoCloseable {
                 id = RecordDecoder.identity(slot, used);
             } catch (final RuntimeException e) {
                 malformed.incrementAndGet();
-                fileOf(pos).release(pos);
+                ring.release(pos);
                 LOG.warn("probe channel {}: skipped a malformed identity record: {}", ring.path(), e.toString());
                 return;
             }
@@ -520,7 +366,7 @@ public final class ProbeChannel implements AutoCloseable {
             return stamped == null ? null : identities.stamped(pid, stamped);
         }
         if (holdSlots && stamped == null && resolved.exe() != null) {
-            fileOf(pos).stampIdentity(pos, resolved.startTicks(), resolved.exe().getBytes(StandardCharsets.UTF_8));
+            ring.stampIdentity(pos, resolved.startTicks(), resolved.exe().getBytes(StandardCharsets.UTF_8));
         }
         return resolved;
     }
@@ -532,8 +378,7 @@ public final class ProbeChannel implements AutoCloseable {
         } catch (final RuntimeException e) {
             // MalformedRecordException, or a value the schemas refuse: either way the slot cannot become an event
             malformed.incrementAndGet();
-            final long pos = RecordDecoder.position(record);
-            fileOf(pos).release(pos);
+            ring.release(RecordDecoder.position(record));
             LOG.warn("probe channel {}: skipped a malformed record: {}", ring.path(), e.toString());
             return;
         }
@@ -556,7 +401,7 @@ public final class ProbeChannel implements AutoCloseable {
     public ProbeCounters counters() {
         return new ProbeCounters(recordsRead.get(), ring.dropped(), truncated.get(), malformed.get(),
                 abandoned.get(), sinkFailures.get(), identities.fromCollector(), identities.fromProbe(),
-                identities.held(), identities.unresolved(), freedUnkept.get(), fromFifo.get());
+                identities.held(), identities.unresolved(), freedUnkept.get());
     }
 
     /**
@@ -565,17 +410,6 @@ public final class ProbeChannel implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        if (fifo != null) {
-            // new records go to the ring from now on; a probe that opened the FIFO just before writes within µs
-            fifo.unlink();
-            LockSupport.parkNanos(LAST_WRITERS_NANOS);
-        }
         final Thread t;
         synchronized (this) {
             t = reader;
@@ -590,28 +424,16 @@ public final class ProbeChannel implements AutoCloseable {
             }
         }
         synchronized (readLock) {
-            // without a reader thread nothing was delivered: what the FIFO holds still goes to the journal, where the
-            // next reader finds it (the pipe's bytes die with this reader)
-            pullFifo();
             final int dropped = identities.dropAll();
             if (dropped > 0) {
                 LOG.warn("probe channel {}: closed with {} records whose process identity was still unknown; counted"
                         + " as unresolved{}", ring.path(), dropped, holdSlots ? " (left in the ring for the next collector)" : "");
             }
         }
-        closeQuietly(fifo);
-        closeQuietly(journal);
-        closeQuietly(ring);
-    }
-
-    private void closeQuietly(final AutoCloseable resource) {
-        if (resource == null) {
-            return;
-        }
         try {
-            resource.close();
-        } catch (final Exception e) {
-            LOG.warn("probe channel {}: could not close {}", ring.path(), resource, e);
+            ring.close();
+        } catch (final IOException e) {
+            LOG.warn("probe channel {}: could not release the reader lock", ring.path(), e);
         }
     }
 }

@@ -17,9 +17,8 @@ package io.tether.collector.probe;
  * @param unresolved      records dropped because their process ended (killed) before its identity was known
  * @param freedUnkept     records whose slot was freed before their event was spooled, because half the ring was
  *                        read but not kept: a collector killed hard before spooling them lost them
- * @param fromFifo        records that came through the FIFO (a process's first few) rather than the ring
  */
 public record ProbeCounters(long recordsRead, long droppedByProbe, long truncated, long malformed, long abandoned,
                             long sinkFailures, long identitiesResolved, long identitiesFromProbe, long heldRecords,
-                            long unresolved, long freedUnkept, long fromFifo) {
+                            long unresolved, long freedUnkept) {
 }

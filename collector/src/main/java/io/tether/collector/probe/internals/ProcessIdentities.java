@@ -109,7 +109,7 @@ public final class ProcessIdentities {
         ProcessIdentity id = fromProc(pid, ppid, timeMicros, exec);
         if (id != null) {
             if (exec) {
-                ring.ack(pid, RingLayout.execTag(pos, timeMicros), id.startTicks());
+                ring.ack(pid, pos, id.startTicks());
             }
         } else if (!exec) {
             id = fromAck(pid, timeMicros);

@@ -49,20 +49,11 @@ public final class RingFile implements AutoCloseable {
      */
     public static RingFile openOrCreate(final Path path, final String hostId, final int slotSize, final int slotCount)
             throws IOException {
-        return openOrCreate(path, hostId, slotSize, slotCount, 0L);
-    }
-
-    /**
-     * As {@link #openOrCreate(Path, String, int, int)}, for a ring whose positions all carry {@code positionBits}
-     * (e.g. {@link RingLayout#JOURNAL_POSITION_BIT}), so that they never equal a position of another ring of the host.
-     */
-    public static RingFile openOrCreate(final Path path, final String hostId, final int slotSize, final int slotCount,
-                                        final long positionBits) throws IOException {
         final Path absolute = path.toAbsolutePath();
         Files.createDirectories(absolute.getParent());
         final FileChannel lock = lockReader(absolute);
         try {
-            return openOrCreateLocked(absolute, hostId, slotSize, slotCount, positionBits, lock);
+            return openOrCreateLocked(absolute, hostId, slotSize, slotCount, lock);
         } catch (final IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -89,8 +80,7 @@ public final class RingFile implements AutoCloseable {
     }
 
     private static RingFile openOrCreateLocked(final Path absolute, final String hostId, final int slotSize,
-                                               final int slotCount, final long positionBits, final FileChannel lock)
-            throws IOException {
+                                               final int slotCount, final FileChannel lock) throws IOException {
         if (Files.isRegularFile(absolute) && Files.size(absolute) == RingLayout.fileSize(slotSize, slotCount)) {
             final MappedByteBuffer existing = map(absolute);
             if (existing.getLong(RingLayout.OFF_MAGIC) == RingLayout.MAGIC
@@ -113,7 +103,7 @@ public final class RingFile implements AutoCloseable {
             // probes run as any user: they all need to write their records
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-rw-rw-"));
             final MappedByteBuffer fresh = map(tmp);
-            initialise(fresh, hostId, slotSize, slotCount, positionBits);
+            initialise(fresh, hostId, slotSize, slotCount);
             try {
                 Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (final AtomicMoveNotSupportedException e) {
@@ -134,7 +124,7 @@ public final class RingFile implements AutoCloseable {
     }
 
     private static void initialise(final MappedByteBuffer b, final String hostId, final int slotSize,
-                                   final int slotCount, final long positionBits) {
+                                   final int slotCount) {
         b.putInt(RingLayout.OFF_VERSION, RingLayout.VERSION);
         b.putInt(RingLayout.OFF_HEADER_SIZE, RingLayout.HEADER_SIZE);
         b.putInt(RingLayout.OFF_SLOT_SIZE, slotSize);
@@ -143,7 +133,7 @@ public final class RingFile implements AutoCloseable {
         b.putLong(RingLayout.OFF_CREATED_MICROS, createdMillis * 1000L);
         final byte[] host = hostId.getBytes(StandardCharsets.UTF_8);
         b.put(RingLayout.OFF_HOST_ID, host, 0, Math.min(host.length, RingLayout.HOST_ID_BYTES - 1));
-        final long first = firstPosition(createdMillis, slotCount) | positionBits;
+        final long first = firstPosition(createdMillis, slotCount);
         for (long pos = first; pos < first + slotCount; pos++) {
             b.putLong(slotOffset(pos, slotSize, slotCount - 1), pos);
         }
@@ -229,15 +219,15 @@ public final class RingFile implements AutoCloseable {
     }
 
     /**
-     * Tells the probe of {@code pid} that the collector resolved the identity its EXEC record deferred; {@code execTag}
-     * names that record ({@link RingLayout#execTag}): the tag cleared, the start ticks, then the tag the probe compares (each a release), so a probe that
+     * Tells the probe of {@code pid} that the collector resolved the identity its EXEC record at {@code execPos}
+     * deferred: the tag cleared, the start ticks, then the tag the probe compares (each a release), so a probe that
      * sees its tag before and after reading the ticks read its own ticks (the entry is shared by pids equal mod 128).
      */
-    public void ack(final int pid, final int execTag, final long startTicks) {
+    public void ack(final int pid, final long execPos, final long startTicks) {
         final int entry = RingLayout.OFF_ACKS + (pid & (RingLayout.ACKS - 1)) * RingLayout.ACK_SIZE;
         LONG.setRelease(buffer, entry, 0L);
         LONG.setRelease(buffer, entry + 8, startTicks);
-        LONG.setRelease(buffer, entry, ((long) pid << 32) | (execTag & 0xffffffffL));
+        LONG.setRelease(buffer, entry, ackTag(pid, execPos));
     }
 
     /** The start ticks acked for {@code pid} (by this or an earlier collector on the same ring), or -1. */
@@ -245,6 +235,10 @@ public final class RingFile implements AutoCloseable {
         final int entry = RingLayout.OFF_ACKS + (pid & (RingLayout.ACKS - 1)) * RingLayout.ACK_SIZE;
         final long tag = (long) LONG.getAcquire(buffer, entry);
         return tag != 0 && (int) (tag >>> 32) == pid ? (long) LONG.getAcquire(buffer, entry + 8) : -1;
+    }
+
+    private static long ackTag(final int pid, final long execPos) {
+        return ((long) pid << 32) | ((execPos + 1) & 0xffffffffL);
     }
 
     public long dropped() {
@@ -284,23 +278,6 @@ public final class RingFile implements AutoCloseable {
         buffer.putShort(off + RingLayout.SLOT_FLAGS,
                 (short) (buffer.getShort(off + RingLayout.SLOT_FLAGS) | RingLayout.FLAG_RESOLVED));
         return true;
-    }
-
-    /**
-     * Appends one record (slot header and body, {@code len} bytes from {@code off}; its commit word is ignored) as the
-     * ring's only writer — the collector, for a journal ring — and commits it; returns its position, or -1 when the
-     * slot of the next position is not free yet (the ring is full) or the record does not fit a slot.
-     */
-    public long append(final byte[] record, final int off, final int len) {
-        final long pos = writeCursor();
-        if (len < RingLayout.SLOT_HEADER_SIZE || len > slotSize || commitAcquire(pos) != pos) {
-            return -1;
-        }
-        final int at = slotOffset(pos);
-        buffer.put(at + 8, record, off + 8, len - 8);
-        LONG.setRelease(buffer, RingLayout.OFF_WRITE_CURSOR, pos + 1);
-        LONG.setRelease(buffer, at, pos + 1);
-        return pos;
     }
 
     /** Releases the reader lock; the mapping stays valid until garbage collected (Java cannot unmap eagerly). */

@@ -36,15 +36,6 @@ public final class RingLayout {
     public static final int ACKS = 128;
     public static final int ACK_SIZE = 16;
 
-    /**
-     * Set in every position of the journal ring, where the collector keeps the records it read from the FIFO until
-     * their events are kept: a journal position never equals one of the probes' ring, yet names one record of the
-     * host for good, as a ring position does (ring positions, creation time in ms << 20, stay below 2^62 until 2109).
-     */
-    public static final long JOURNAL_POSITION_BIT = 1L << 62;
-    /** Bytes of a record a probe sends through the FIFO at most ({@code FIFO_RECORD} in tether_probe.c). */
-    public static final int FIFO_RECORD_MAX = 1024;
-
     public static final int MIN_SLOT_SIZE = 256;
     public static final int MAX_SLOT_SIZE = 65536;
 
@@ -97,19 +88,6 @@ public final class RingLayout {
     public static final int AF_INET6 = 10;
 
     private RingLayout() {
-    }
-
-    /** Whether {@code pos} names a record of the journal (one that came through the FIFO). */
-    public static boolean isJournal(final long pos) {
-        return (pos & JOURNAL_POSITION_BIT) != 0;
-    }
-
-    /**
-     * The low half of the ack tag that names an EXEC record: its ring position + 1, or, for an EXEC record that came
-     * through the FIFO (the probe knows no position for it), the low 32 bits of its time in µs.
-     */
-    public static int execTag(final long pos, final long timeMicros) {
-        return isJournal(pos) ? (int) timeMicros : (int) (pos + 1);
     }
 
     public static long fileSize(final int slotSize, final int slotCount) {
