@@ -31,7 +31,7 @@
 
 #define MAX_CONFIGS 6
 static const char *names[MAX_CONFIGS] = {"baseline", "control", "probe", "probe-unread", "probe-idle", "old-probe"};
-static int CONFIGS = 5;
+static int nconfigs = 5;
 
 /* CPU time of the last child (user + system; the kernel scales both from its precise runtime, so the sum is exact):
  * on a loaded machine wall time mostly measures the scheduler, CPU time what the program itself did */
@@ -191,7 +191,7 @@ int main(int argc, char **argv) {
         preload_old[4200];
     const char *old_probe = getenv("OLD_PROBE");
     if (old_probe != NULL && old_probe[0] != 0) {
-        CONFIGS = 6;
+        nconfigs = 6;
     }
     snprintf(preload_old, sizeof preload_old, "LD_PRELOAD=%s", old_probe != NULL ? old_probe : "");
     snprintf(connect_prog, sizeof connect_prog, "%s/connect_once", argv[2]);
@@ -209,7 +209,7 @@ int main(int argc, char **argv) {
         {"PATH=/usr/bin:/bin", preload_old, channel, NULL},
     };
     long long *tc[MAX_CONFIGS], *ta[MAX_CONFIGS], *cc[MAX_CONFIGS], *ca[MAX_CONFIGS];
-    for (int k = 0; k < CONFIGS; k++) {
+    for (int k = 0; k < nconfigs; k++) {
         tc[k] = calloc(iter, sizeof(long long));
         ta[k] = calloc(iter, sizeof(long long));
         cc[k] = calloc(iter, sizeof(long long));
@@ -219,12 +219,12 @@ int main(int argc, char **argv) {
     const int l = listener(&addr);
     const int port = ntohs(addr.sin_port);
     for (int w = 0; w < 20; w++) { /* warm caches before measuring */
-        run_connect_once(env[w % CONFIGS], connect_prog, l, port);
-        run_accept_once(env[w % CONFIGS], accept_prog);
+        run_connect_once(env[w % nconfigs], connect_prog, l, port);
+        run_accept_once(env[w % nconfigs], accept_prog);
     }
     for (int i = 0; i < iter; i++) {
-        for (int j = 0; j < CONFIGS; j++) {
-            const int k = (i + j) % CONFIGS;
+        for (int j = 0; j < nconfigs; j++) {
+            const int k = (i + j) % nconfigs;
             tc[k][i] = run_connect_once(env[k], connect_prog, l, port);
             cc[k][i] = last_cpu_ns;
             ta[k][i] = run_accept_once(env[k], accept_prog);
@@ -241,7 +241,7 @@ int main(int argc, char **argv) {
             qsort(copy, iter, sizeof(long long), cmp);
             median[k] = copy[iter / 2];
         }
-        for (int k = 0; k < CONFIGS; k++) {
+        for (int k = 0; k < nconfigs; k++) {
             report(what[w], names[k], series[w][k], iter, k ? median[0] : 0, median[1]);
         }
     }
