@@ -11,7 +11,8 @@
  * Configurations: baseline (no LD_PRELOAD), control (LD_PRELOAD=the empty library), probe (the probe and a ring
  * that the collector's reader drains live), probe-unread (the probe writing a ring nobody reads until the end: the
  * cost inside the program alone, without a reader competing for the CPU), probe-idle (the probe without
- * TETHER_CHANNEL: loaded but not reporting).
+ * TETHER_CHANNEL: loaded but not reporting); with env OLD_PROBE=LIB also old-probe (another build of the probe, e.g.
+ * the previous commit's, on the same live ring: before and after in one run).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,8 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CONFIGS 5
-static const char *names[CONFIGS] = {"baseline", "control", "probe", "probe-unread", "probe-idle"};
+#define MAX_CONFIGS 6
+static const char *names[MAX_CONFIGS] = {"baseline", "control", "probe", "probe-unread", "probe-idle", "old-probe"};
+static int nconfigs = 5;
 
 /* CPU time of the last child (user + system; the kernel scales both from its precise runtime, so the sum is exact):
  * on a loaded machine wall time mostly measures the scheduler, CPU time what the program itself did */
@@ -185,22 +187,29 @@ int main(int argc, char **argv) {
     } else {
         printf("loopback in one network namespace\n");
     }
-    char connect_prog[4096], accept_prog[4096], preload_probe[4200], preload_empty[4200], channel[4200], unread[4200];
+    char connect_prog[4096], accept_prog[4096], preload_probe[4200], preload_empty[4200], channel[4200], unread[4200],
+        preload_old[4200];
+    const char *old_probe = getenv("OLD_PROBE");
+    if (old_probe != NULL && old_probe[0] != 0) {
+        nconfigs = 6;
+    }
+    snprintf(preload_old, sizeof preload_old, "LD_PRELOAD=%s", old_probe != NULL ? old_probe : "");
     snprintf(connect_prog, sizeof connect_prog, "%s/connect_once", argv[2]);
     snprintf(accept_prog, sizeof accept_prog, "%s/accept_once", argv[2]);
     snprintf(preload_probe, sizeof preload_probe, "LD_PRELOAD=%s", argv[3]);
     snprintf(preload_empty, sizeof preload_empty, "LD_PRELOAD=%s", argv[4]);
     snprintf(channel, sizeof channel, "TETHER_CHANNEL=%s", argv[5]);
     snprintf(unread, sizeof unread, "TETHER_CHANNEL=%s", argv[6]);
-    char *env[CONFIGS][4] = {
+    char *env[MAX_CONFIGS][4] = {
         {"PATH=/usr/bin:/bin", NULL},
         {"PATH=/usr/bin:/bin", preload_empty, NULL},
         {"PATH=/usr/bin:/bin", preload_probe, channel, NULL},
         {"PATH=/usr/bin:/bin", preload_probe, unread, NULL},
         {"PATH=/usr/bin:/bin", preload_probe, NULL},
+        {"PATH=/usr/bin:/bin", preload_old, channel, NULL},
     };
-    long long *tc[CONFIGS], *ta[CONFIGS], *cc[CONFIGS], *ca[CONFIGS];
-    for (int k = 0; k < CONFIGS; k++) {
+    long long *tc[MAX_CONFIGS], *ta[MAX_CONFIGS], *cc[MAX_CONFIGS], *ca[MAX_CONFIGS];
+    for (int k = 0; k < nconfigs; k++) {
         tc[k] = calloc(iter, sizeof(long long));
         ta[k] = calloc(iter, sizeof(long long));
         cc[k] = calloc(iter, sizeof(long long));
@@ -210,12 +219,12 @@ int main(int argc, char **argv) {
     const int l = listener(&addr);
     const int port = ntohs(addr.sin_port);
     for (int w = 0; w < 20; w++) { /* warm caches before measuring */
-        run_connect_once(env[w % CONFIGS], connect_prog, l, port);
-        run_accept_once(env[w % CONFIGS], accept_prog);
+        run_connect_once(env[w % nconfigs], connect_prog, l, port);
+        run_accept_once(env[w % nconfigs], accept_prog);
     }
     for (int i = 0; i < iter; i++) {
-        for (int j = 0; j < CONFIGS; j++) {
-            const int k = (i + j) % CONFIGS;
+        for (int j = 0; j < nconfigs; j++) {
+            const int k = (i + j) % nconfigs;
             tc[k][i] = run_connect_once(env[k], connect_prog, l, port);
             cc[k][i] = last_cpu_ns;
             ta[k][i] = run_accept_once(env[k], accept_prog);
@@ -232,7 +241,7 @@ int main(int argc, char **argv) {
             qsort(copy, iter, sizeof(long long), cmp);
             median[k] = copy[iter / 2];
         }
-        for (int k = 0; k < CONFIGS; k++) {
+        for (int k = 0; k < nconfigs; k++) {
             report(what[w], names[k], series[w][k], iter, k ? median[0] : 0, median[1]);
         }
     }

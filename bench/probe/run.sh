@@ -4,6 +4,8 @@
 #   ROUNDS  per-call runs per configuration (default 9), alternating baseline / control / probe
 #   CALLS   openat+connect+accept calls per run (default 20000)
 #   ITER    research experiment: spawns of connect_once and accept_once per configuration (default 1000)
+# OLD_PROBE=LIB adds an "old-probe" configuration to the per-call runs and to the experiment (e.g. the previous
+# commit's probe, built with bench/probe/build-old.sh), on the same live ring: before and after in the same run.
 # Builds the probe with Maven (offline), the benchmark programs with gcc, and runs the real collector-side reader
 # (ProbeChannel, via RingDrain.java) on a ring in a temp dir while the probed programs run.
 # The research's experiment runs across two network namespaces made here (a bridge without address, a veth per
@@ -57,14 +59,17 @@ done
 
 echo "== machine: $(nproc) cores, $(uname -r), $(gcc --version | head -1); load: $(uptime)"
 echo "== per call: $rounds rounds x $calls calls, medians in ns"
+nconf=3
+if [ -n "${OLD_PROBE:-}" ]; then nconf=4; fi
 for r in $(seq 1 "$rounds"); do
     # rotate the order of configurations from round to round
-    for k in $(seq 0 2); do
-        c=$(( (r + k) % 3 ))
+    for k in $(seq 0 $((nconf - 1))); do
+        c=$(( (r + k) % nconf ))
         case $c in
         0) name=baseline; out=$(env -u LD_PRELOAD "$work/percall" "$calls" "$work/file.txt") ;;
         1) name=control; out=$(LD_PRELOAD="$work/libempty.so" "$work/percall" "$calls" "$work/file.txt") ;;
         2) name=probe; out=$(LD_PRELOAD="$probe" TETHER_CHANNEL="$ring" "$work/percall" "$calls" "$work/file.txt") ;;
+        3) name=old-probe; out=$(LD_PRELOAD="$OLD_PROBE" TETHER_CHANNEL="$ring" "$work/percall" "$calls" "$work/file.txt") ;;
         esac
         echo "$out" | sed "s/^/round=$r config=$name /"
     done
@@ -82,7 +87,9 @@ awk '
         split("openat connect accept accept-wildcard getsockname", order, " ")
         for (o = 1; o <= 5; o++) { c = order[o]; if (!(c in calls)) continue
             b = med(c, "baseline"); k = med(c, "control"); p = med(c, "probe")
-            printf "%-16s baseline=%6d ns control=%6d ns probe=%6d ns  added_vs_baseline=%+.2f us (x%.2f)  added_vs_control=%+.2f us\n", c, b, k, p, (p - b) / 1000, p / b, (p - k) / 1000
+            printf "%-16s baseline=%6d ns control=%6d ns probe=%6d ns  added_vs_baseline=%+.2f us (x%.2f)  added_vs_control=%+.2f us", c, b, k, p, (p - b) / 1000, p / b, (p - k) / 1000
+            if (n[c, "old-probe"] > 0) { op = med(c, "old-probe"); printf "  old-probe=%6d ns added_vs_control=%+.2f us", op, (op - k) / 1000 }
+            printf "\n"
         }
     }' "$work/percall.txt"
 
@@ -116,7 +123,7 @@ fi
 
 if [ "$iter" -gt 0 ]; then
 echo "== research experiment: $iter alternating spawns per configuration"
-"$work/experiment" "$iter" "$work" "$probe" "$work/libempty.so" "$ring" "$shm/unread.ring" ${netns_args[@]+"${netns_args[@]}"}
+OLD_PROBE="${OLD_PROBE:-}" "$work/experiment" "$iter" "$work" "$probe" "$work/libempty.so" "$ring" "$shm/unread.ring" ${netns_args[@]+"${netns_args[@]}"}
 fi
 
 touch "$ring.stop"
