@@ -46,6 +46,12 @@ public final class TetherCli implements Runnable {
     public static CommandLine commandLine() {
         final CommandLine cli = new CommandLine(new TetherCli());
         ModuleCommands.register(cli);
+        // every sub-command offers -V/--version (mixinStandardHelpOptions) but picocli does not pass the parent's
+        // version provider down: without this, 'tether local --version' printed nothing
+        final Version version = new Version();
+        cli.getSubcommands().values().stream().map(CommandLine::getCommandSpec)
+                .filter(sub -> sub.versionProvider() == null && sub.version().length == 0)
+                .forEach(sub -> sub.versionProvider(version));
         cli.setParameterExceptionHandler(new OneLineUsageError());
         cli.setExecutionExceptionHandler(new OneLineRuntimeError());
         return cli;

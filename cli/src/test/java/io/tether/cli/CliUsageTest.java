@@ -95,6 +95,20 @@ class CliUsageTest {
     }
 
     @Test
+    void everySubCommandPrintsTheVersion() {
+        final String expected = run("--version").out().strip();
+        assertTrue(expected.startsWith("tether "), expected);
+        for (final String sub : TetherCli.commandLine().getSubcommands().keySet()) {
+            if (sub.equals("help")) {
+                continue;
+            }
+            final Result r = run(sub, "--version");
+            assertEquals(0, r.code(), sub + ": " + r.err());
+            assertEquals(expected, r.out().strip(), "tether " + sub + " --version");
+        }
+    }
+
+    @Test
     void theLauncherProcessExitsNonZeroWithOneLine(@TempDir final Path dir) throws Exception {
         try (TetherProcess p = TetherProcess.start(dir, "local", "--no-such-flag")) {
             assertTrue(p.awaitExit(Duration.ofMinutes(1)));
