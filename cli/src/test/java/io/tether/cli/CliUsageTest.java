@@ -95,6 +95,17 @@ class CliUsageTest {
     }
 
     @Test
+    void theCommandListGivesEachCommandAWholeSentence() {
+        // 'tether --help' shows the first description line of each sub-command: a line cut mid-sentence reads as
+        // nonsense there ("per source host the processes to")
+        for (final CommandLine sub : TetherCli.commandLine().getSubcommands().values()) {
+            final String[] description = sub.getCommandSpec().usageMessage().description();
+            assertTrue(description.length > 0, sub.getCommandName());
+            assertTrue(description[0].strip().endsWith("."), sub.getCommandName() + ": '" + description[0] + "'");
+        }
+    }
+
+    @Test
     void everySubCommandPrintsTheVersion() {
         final String expected = run("--version").out().strip();
         assertTrue(expected.startsWith("tether "), expected);
