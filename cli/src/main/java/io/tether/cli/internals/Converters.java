@@ -1,6 +1,7 @@
 package io.tether.cli.internals;
 
 import io.tether.schemas.config.Durations;
+import io.tether.schemas.config.Instants;
 import io.tether.schemas.identity.ApId;
 import java.nio.file.Files;
 import java.nio.file.Path;
