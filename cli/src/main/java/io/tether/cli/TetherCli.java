@@ -30,6 +30,7 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherCli.Version.class,
         description = "Which programs and files must move together when one program migrates.",
         subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, CollectCommand.class, RunCommand.class, io.tether.collector.cli.TraceCommand.class,
+            io.tether.collector.cli.ProbePathCommand.class,
             QueryCommand.class, WatchCommand.class, ExportCommand.class, PlanCommand.class, RecordCommand.class,
             ReplayCommand.class, DemoCommand.class})
 public final class TetherCli implements Runnable {
