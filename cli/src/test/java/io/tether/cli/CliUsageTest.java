@@ -1,10 +1,12 @@
 package io.tether.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +94,21 @@ class CliUsageTest {
         final Result r = run("local", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--data-dir"), r.out());
+    }
+
+    @Test
+    void aDataDirThatCannotBeCreatedIsOneLineNamingTheFlag(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        for (final Path dataDir : List.of(file, file.resolve("below-a-file"))) {
+            final Result r = run("local", "--data-dir", dataDir.toString(), "--no-collector",
+                    "--kafka-port", "0", "--registry-port", "0", "--http-port", "0");
+            assertEquals(1, r.code(), String.join("\n", r.err()));
+            assertEquals(1, r.err().size(), "one line: " + r.err());
+            final String line = r.err().get(0);
+            assertTrue(line.startsWith("tether: cannot use " + dataDir + " as the data dir (--data-dir): "), line);
+            assertFalse(line.contains("Exception"), line);
+        }
+        assertEquals("not a directory", Files.readString(file), "the file in the way is left alone");
     }
 
     @Test
