@@ -146,6 +146,9 @@ public final class LocalCommand implements Callable<Integer> {
             final String host = hostId != null ? hostId : defaultHostId();
             final Collector collector = startCollector(host, broker.bootstrapServers(), registryUrl, data);
             running.push(collector);
+            // the collector's counters (seen, spooled, sent, dropped: DESIGN.md §4) beside the streams app's on the
+            // one /metrics of tether local; a collector of its own ('tether collect') serves them on --metrics-port
+            collector.metrics().bindTo(streams.metrics(), host);
             collectorLine = "collector=" + host;
             guideHost = host;
             if (ProbeLibrary.locate().isEmpty()) {
