@@ -51,8 +51,9 @@ public final class QueryCommand implements Callable<Integer> {
         description = "The set as it was at this time: ISO-8601 (2026-11-26T04:00:00Z), epoch ms, now, or an age like 10m.")
     private String asOf;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Base URL of any Tether instance's HTTP API (default: ${DEFAULT-VALUE}).",
-        defaultValue = DEFAULT_URL)
+    // as export and plan take it
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:TETHER_URL:-" + DEFAULT_URL + "}",
+        description = "Base URL of any Tether instance's HTTP API (default: $TETHER_URL or " + DEFAULT_URL + ").")
     private String url;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = PositiveDurationConverter.class, defaultValue = "30s",

@@ -18,10 +18,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -107,6 +109,31 @@ class QueryCommandTest {
             assertFalse(now.isBefore(before) || now.isAfter(after), asOfs.get(1));
             assertEquals(Instant.ofEpochMilli(1_795_600_000_000L), Instant.parse(asOfs.get(2)));
             assertEquals(Instant.parse("2026-11-26T04:00:00Z"), Instant.parse(asOfs.get(3)));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theUrlComesFromTetherUrlAsForExportAndPlan() throws Exception {
+        final List<String> requests = new CopyOnWriteArrayList<>();
+        final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(HttpApi.MIGRATION_SET, exchange -> {
+            requests.add(exchange.getRequestURI().getQuery());
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            final String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            final ProcessBuilder query = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, QueryCommand.class.getName(), "/usr/sbin/nginx@web-1").redirectErrorStream(true);
+            query.environment().put("TETHER_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+            final Process p = query.start();
+            final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, p.exitValue(), output);
+            assertEquals(List.of("ap=/usr/sbin/nginx@web-1"), requests, output);
         } finally {
             server.stop(0);
         }
