@@ -77,6 +77,12 @@ class CliUsageTest {
     }
 
     @Test
+    void aTopicNameKafkaWouldRefuseIsAUsageError() {
+        assertOneLineThenUsage(run("watch", "--topic", ""), "tether watch", "--topic", "the empty string is not allowed");
+        assertOneLineThenUsage(run("watch", "--topic", "sets of mine"), "tether watch", "--topic", "sets of mine");
+    }
+
+    @Test
     void badTimeNamesOption() {
         assertOneLineThenUsage(run("record", "--out", "x.avro", "--since", "yesterday"), "tether record", "--since", "yesterday");
         // an age is a duration, but a bare 0 is neither an age nor epoch milliseconds
