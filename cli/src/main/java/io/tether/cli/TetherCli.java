@@ -30,6 +30,7 @@ import picocli.CommandLine.ParseResult;
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = TetherCli.Version.class,
         description = "Which programs and files must move together when one program migrates.",
         subcommands = {CommandLine.HelpCommand.class, LocalCommand.class, CollectCommand.class, RunCommand.class, io.tether.collector.cli.TraceCommand.class,
+            io.tether.collector.cli.ProbePathCommand.class,
             QueryCommand.class, WatchCommand.class, ExportCommand.class, PlanCommand.class, RecordCommand.class,
             ReplayCommand.class, DemoCommand.class})
 public final class TetherCli implements Runnable {
@@ -46,6 +47,12 @@ public final class TetherCli implements Runnable {
     public static CommandLine commandLine() {
         final CommandLine cli = new CommandLine(new TetherCli());
         ModuleCommands.register(cli);
+        // every sub-command offers -V/--version (mixinStandardHelpOptions) but picocli does not pass the parent's
+        // version provider down: without this, 'tether local --version' printed nothing
+        final Version version = new Version();
+        cli.getSubcommands().values().stream().map(CommandLine::getCommandSpec)
+                .filter(sub -> sub.versionProvider() == null && sub.version().length == 0)
+                .forEach(sub -> sub.versionProvider(version));
         cli.setParameterExceptionHandler(new OneLineUsageError());
         cli.setExecutionExceptionHandler(new OneLineRuntimeError());
         return cli;

@@ -1,10 +1,12 @@
 package io.tether.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -75,6 +77,12 @@ class CliUsageTest {
     }
 
     @Test
+    void aTopicNameKafkaWouldRefuseIsAUsageError() {
+        assertOneLineThenUsage(run("watch", "--topic", ""), "tether watch", "--topic", "the empty string is not allowed");
+        assertOneLineThenUsage(run("watch", "--topic", "sets of mine"), "tether watch", "--topic", "sets of mine");
+    }
+
+    @Test
     void badTimeNamesOption() {
         assertOneLineThenUsage(run("record", "--out", "x.avro", "--since", "yesterday"), "tether record", "--since", "yesterday");
         // an age is a duration, but a bare 0 is neither an age nor epoch milliseconds
@@ -92,6 +100,46 @@ class CliUsageTest {
         final Result r = run("local", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--data-dir"), r.out());
+    }
+
+    @Test
+    void aDataDirThatCannotBeCreatedIsOneLineNamingTheFlag(@TempDir final Path dir) throws Exception {
+        final Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+        for (final Path dataDir : List.of(file, file.resolve("below-a-file"))) {
+            final Result r = run("local", "--data-dir", dataDir.toString(), "--no-collector",
+                    "--kafka-port", "0", "--registry-port", "0", "--http-port", "0");
+            assertEquals(1, r.code(), String.join("\n", r.err()));
+            assertEquals(1, r.err().size(), "one line: " + r.err());
+            final String line = r.err().get(0);
+            assertTrue(line.startsWith("tether: cannot use " + dataDir + " as the data dir (--data-dir): "), line);
+            assertFalse(line.contains("Exception"), line);
+        }
+        assertEquals("not a directory", Files.readString(file), "the file in the way is left alone");
+    }
+
+    @Test
+    void theCommandListGivesEachCommandAWholeSentence() {
+        // 'tether --help' shows the first description line of each sub-command: a line cut mid-sentence reads as
+        // nonsense there ("per source host the processes to")
+        for (final CommandLine sub : TetherCli.commandLine().getSubcommands().values()) {
+            final String[] description = sub.getCommandSpec().usageMessage().description();
+            assertTrue(description.length > 0, sub.getCommandName());
+            assertTrue(description[0].strip().endsWith("."), sub.getCommandName() + ": '" + description[0] + "'");
+        }
+    }
+
+    @Test
+    void everySubCommandPrintsTheVersion() {
+        final String expected = run("--version").out().strip();
+        assertTrue(expected.startsWith("tether "), expected);
+        for (final String sub : TetherCli.commandLine().getSubcommands().keySet()) {
+            if (sub.equals("help")) {
+                continue;
+            }
+            final Result r = run(sub, "--version");
+            assertEquals(0, r.code(), sub + ": " + r.err());
+            assertEquals(expected, r.out().strip(), "tether " + sub + " --version");
+        }
     }
 
     @Test

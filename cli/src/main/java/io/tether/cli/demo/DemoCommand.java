@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,9 +122,28 @@ public final class DemoCommand implements Callable<Integer> {
                 for (final Collector c : collectors) {
                     c.close();
                 }
+                removeRings(work.resolve("channels"));
             }
         }
         return 0;
+    }
+
+    /**
+     * The probe rings (16 MB each, one per demo host) are only transport: once the demo's collectors have stopped
+     * nothing reads them again, and every demo run left them behind in its work dir.
+     */
+    private void removeRings(final Path channels) {
+        if (!Files.isDirectory(channels)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(channels)) {
+            for (final Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(channels);
+        } catch (final IOException e) {
+            out.println("tether demo: could not remove the probe rings in " + channels + ": " + e.getMessage());
+        }
     }
 
     /** Polls (bounded by the deadline) until the front end's set holds the three programs it must pull in. */

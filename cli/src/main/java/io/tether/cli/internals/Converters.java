@@ -1,12 +1,15 @@
 package io.tether.cli.internals;
 
 import io.tether.schemas.config.Durations;
+import io.tether.schemas.config.Instants;
 import io.tether.schemas.identity.ApId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -67,6 +70,19 @@ public final class Converters {
                 throw new TypeConversionException("'" + value + "' is not readable");
             }
             return path;
+        }
+    }
+
+    /** A Kafka topic name, checked by Kafka's own rule, so a bad one is a usage error and not a failure later. */
+    public static final class TopicNameConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(final String value) {
+            try {
+                Topic.validate(value);
+                return value;
+            } catch (final InvalidTopicException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

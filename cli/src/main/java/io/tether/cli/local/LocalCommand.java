@@ -105,7 +105,11 @@ public final class LocalCommand implements Callable<Integer> {
                     + kafkaPort + ", " + registryPort + ", " + httpPort + ")", 2, null);
         }
         final Path data = dataDir.toAbsolutePath().normalize();
+        // before anything starts (and before the stop hook, which then has nothing to say): a data dir that cannot be
+        // used, or that another tether local holds, ends here with one line
+        final DataDirLock lock = DataDirLock.acquire(data);
         final Deque<AutoCloseable> running = new ArrayDeque<>();
+        running.push(lock);
         final CountDownLatch stopped = new CountDownLatch(1);
         final Thread shutdown = new Thread(() -> {
             out.println("tether local: stopping ...");
@@ -117,7 +121,6 @@ public final class LocalCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
 
         final List<String> missing = new ArrayList<>();
-        running.push(DataDirLock.acquire(data));
         out.println("tether local: starting Kafka (KRaft, data in " + data.resolve("kafka") + ") ...");
         final LocalBroker broker = LocalBroker.start(data, LOOPBACK, kafkaPort, Ports.ephemeral(loopback));
         running.push(broker);
@@ -143,6 +146,9 @@ public final class LocalCommand implements Callable<Integer> {
             final String host = hostId != null ? hostId : defaultHostId();
             final Collector collector = startCollector(host, broker.bootstrapServers(), registryUrl, data);
             running.push(collector);
+            // the collector's counters (seen, spooled, sent, dropped: DESIGN.md §4) beside the streams app's on the
+            // one /metrics of tether local; a collector of its own ('tether collect') serves them on --metrics-port
+            collector.metrics().bindTo(streams.metrics(), host);
             collectorLine = "collector=" + host;
             guideHost = host;
             if (ProbeLibrary.locate().isEmpty()) {

@@ -1,5 +1,6 @@
 package io.tether.cli.watch;
 
+import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.event.SocketAddress;
 import io.tether.schemas.model.AppMember;
 import io.tether.schemas.model.Coupling;
@@ -72,7 +73,7 @@ public final class MigrationSetDiff {
 
     private static String users(final FileMember file) {
         final List<String> uses = new ArrayList<>();
-        file.getOpenedBy().forEach(u -> uses.add(u.getMode().name().toLowerCase(java.util.Locale.ROOT) + " by " + u.getAp()));
+        file.getOpenedBy().forEach(u -> uses.add((u.getMode() == AccessMode.WRITE ? "written" : "read") + " by " + u.getAp()));
         return String.join(", ", uses);
     }
 

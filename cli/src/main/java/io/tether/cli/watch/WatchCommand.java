@@ -3,6 +3,7 @@ package io.tether.cli.watch;
 import io.tether.cli.ClusterOptions;
 import io.tether.cli.UserException;
 import io.tether.cli.internals.Converters.ApIdConverter;
+import io.tether.cli.internals.Converters.TopicNameConverter;
 import io.tether.schemas.Topics;
 import io.tether.schemas.identity.ApId;
 import io.tether.schemas.model.AppMember;
@@ -53,7 +54,7 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Replay the topic from its beginning first (default: changes from now on).")
     boolean fromBeginning;
 
-    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Topics.MIGRATION_SETS,
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Topics.MIGRATION_SETS, converter = TopicNameConverter.class,
             description = "Migration-set topic (default: ${DEFAULT-VALUE}).")
     String topic;
 

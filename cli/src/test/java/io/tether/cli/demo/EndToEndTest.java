@@ -90,6 +90,8 @@ class EndToEndTest {
             assertEquals(Optional.of("COPY"), DemoSets.transferOf(reportSet, "frontend.conf"));
             assertTrue(demo.awaitExit(Duration.ofMinutes(5)), "the demo ends after its duration (200 s from its start)");
             assertEquals(0, demo.exitCode(), String.join("\n", demo.output()));
+            assertFalse(Files.exists(dir.resolve("demo").resolve("channels")), "the demo removes its probe rings when it ends");
+            assertTrue(Files.isDirectory(dir.resolve("demo").resolve("bin")), "and keeps its programs and logs");
             liveFrontEndSet = api.migrationSet(frontEndAp, null).orElseThrow();
         }
     }

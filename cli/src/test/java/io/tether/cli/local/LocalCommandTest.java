@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tether.cli.TetherProcess;
 import io.tether.cli.internals.ApiClient;
+import io.tether.collector.CollectorConfig;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,6 +74,33 @@ class LocalCommandTest {
             second.awaitLine(l -> l.startsWith("tether local ready:"), START_LIMIT);
             assertTrue(api.healthy());
             assertEquals(List.of(marker), consumeAll(bootstrap));
+        }
+    }
+
+    @Test
+    void theCollectorsCountersAreOnTheApisMetrics() throws Exception {
+        final String host = "tether-test-" + UUID.randomUUID().toString().substring(0, 8);
+        final int httpPort = freePort();
+        final Path ring = CollectorConfig.channelFile(CollectorConfig.of(host, "unused:0", "http://unused").channelDir(), host);
+        try (var local = TetherProcess.start(dataDir, "local", "--data-dir", dataDir.toString(), "--host-id", host,
+                "--kafka-port", Integer.toString(freePort()), "--registry-port", Integer.toString(freePort()),
+                "--http-port", Integer.toString(httpPort), "--window", "10m")) {
+            final String ready = local.awaitLine(l -> l.startsWith("tether local ready:"), START_LIMIT);
+            assertTrue(ready.endsWith("collector=" + host), ready);
+            final String metrics = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (final String meter : List.of("tether_collector_events_seen_total", "tether_collector_events_sent_total",
+                    "tether_collector_events_spooled_total", "tether_collector_procscan_unreadable_total")) {
+                assertTrue(metrics.contains(meter + "{host=\"" + host + "\"}"), meter + " missing from /metrics");
+            }
+            assertTrue(metrics.contains("tether_collector_events_dropped_total{host=\"" + host + "\",reason=\"spool-full\"}"),
+                    "dropped counts by reason");
+            assertTrue(metrics.contains("kafka_stream_"), "beside the streams app's own");
+        } finally {
+            // the probe ring outlives its collector on purpose (a restarted one reads it): this host id was the test's
+            Files.deleteIfExists(ring);
+            Files.deleteIfExists(ring.resolveSibling(ring.getFileName() + ".lock"));
         }
     }
 

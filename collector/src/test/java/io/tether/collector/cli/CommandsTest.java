@@ -1,6 +1,8 @@
 package io.tether.collector.cli;
 
 import io.tether.collector.CollectorConfig;
+import io.tether.collector.probe.ProbeChannel;
+import io.tether.collector.probe.ProbeLibrary;
 import io.tether.collector.support.CollectorProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +107,25 @@ class CommandsTest {
         run.destroy(); // SIGTERM to 'tether run'
         assertTrue(run.waitFor(60, TimeUnit.SECONDS));
         assertEquals(128 + 15, run.exitValue(), "ended by SIGTERM, as the command was");
+    }
+
+    @Test
+    void probePathPrintsTheLibraryThatRunPreloads() throws Exception {
+        final StringWriter out = new StringWriter();
+        final int code = new CommandLine(new ProbePathCommand()).setOut(new PrintWriter(out)).execute();
+        assertEquals(0, code);
+        final Path printed = Path.of(out.toString().strip());
+        assertTrue(printed.isAbsolute() && Files.isRegularFile(printed), printed.toString());
+        assertEquals(ProbeLibrary.FILE_NAME, printed.getFileName().toString());
+        // the printed library is a working probe: a program preloaded with it by hand runs as without it
+        final ProcessBuilder preloaded = new ProcessBuilder("sh", "-c", "echo $((6 * 7)); exit 3");
+        preloaded.environment().put("LD_PRELOAD", printed.toString());
+        preloaded.environment().put(ProbeChannel.ENV_CHANNEL, dir.resolve("no-channel.ring").toString());
+        final Process p = preloaded.redirectErrorStream(true).start();
+        final String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(3, p.exitValue(), output);
+        assertEquals("42\n", output, "the loader accepted the library without a warning");
     }
 
     private record Result(int code, String stdout, String stderr) {

@@ -23,6 +23,9 @@ public final class Durations {
     public static final String ACCEPTED_FORMS =
         "use a whole number with a unit ms, s, m, h or d (500ms, 30s, 5m, 2h, 1d), 0, or ISO-8601 (PT30S, P1D)";
 
+    /** Examples of durations greater than zero, for {@link #parsePositive}'s message about zero. */
+    public static final String POSITIVE_EXAMPLES = "500ms, 30s, 5m, 2h, 1d or ISO-8601 (PT30S, P1D)";
+
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     private Durations() {
@@ -58,8 +61,9 @@ public final class Durations {
     public static Duration parsePositive(final String text) {
         final Duration duration = parse(text);
         if (duration.isZero()) {
+            // not ACCEPTED_FORMS: it offers 0, the one value refused here
             throw new IllegalArgumentException("'" + text.strip() + "' is zero, but this needs a duration greater "
-                + "than zero; " + ACCEPTED_FORMS);
+                + "than zero, e.g. " + POSITIVE_EXAMPLES);
         }
         return duration;
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,8 +107,9 @@ class DurationsTest {
     void parsePositiveRefusesZero(final String text) {
         assertEquals(Duration.ZERO, Durations.parse(text), "zero where zero is allowed");
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parsePositive(text));
-        assertEquals("'" + text + "' is zero, but this needs a duration greater than zero; " + Durations.ACCEPTED_FORMS,
-            e.getMessage());
+        assertEquals("'" + text + "' is zero, but this needs a duration greater than zero, e.g. "
+            + Durations.POSITIVE_EXAMPLES, e.getMessage());
+        assertFalse(e.getMessage().contains(", 0,"), "zero is not offered as a remedy: " + e.getMessage());
     }
 
     @Test

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * The HTTP API of one instance (DESIGN.md §3): {@code /api/v1/aps}, {@code /api/v1/migration-set}, {@code /health},
  * {@code /metrics}, and the internal endpoints other instances forward queries to ({@link InternalPaths}).
  *
- * <p>Every error is a JSON {@link ApiError}: 400 for a bad parameter, 404 for an unknown AP or path, 503 with
+ * <p>Every error is a JSON {@link ApiError}: 400 for a bad parameter, 404 for an unknown AP or path, 405 (with
+ * {@code Allow}) for a method other than the path's, 503 with
  * {@code Retry-After} while the answer cannot be read (rebalance, owner down), 500 for anything unexpected — whose
  * details go to the log, never to the caller.
  */
@@ -59,6 +60,8 @@ public final class HttpApi implements AutoCloseable {
                    final PrometheusMeterRegistry metrics) {
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
+            // a POST to a GET route is a wrong method on a path that exists, not a missing path
+            config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.requestLogger.http((ctx, millis) -> requestTimer(metrics, ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
         });
@@ -97,6 +100,12 @@ public final class HttpApi implements AutoCloseable {
         });
         app.exception(HttpResponseException.class, (e, ctx) -> {
             final HttpStatus status = HttpStatus.forStatus(e.getStatus());
+            if (status == HttpStatus.METHOD_NOT_ALLOWED) {
+                final String allowed = e.getDetails().getOrDefault("availableMethods", "GET");
+                ctx.header("Allow", allowed);
+                error(ctx, status, "method " + ctx.method() + " is not allowed on " + ctx.path() + "; use " + allowed);
+                return;
+            }
             error(ctx, status, status == HttpStatus.NOT_FOUND ? "no such path: " + ctx.path() : e.getMessage());
         });
         app.exception(Exception.class, (e, ctx) -> {

@@ -24,9 +24,10 @@ import java.util.concurrent.Callable;
  * per source host. Describes only; it runs nothing on any host.
  */
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = {"Show the migration plan of a program's migration set: per source host the processes to",
-        "checkpoint (with CRIU options), the files to copy and to move, the endpoints that must stay reachable,",
-        "and what Tether could not see. It describes; it executes nothing."})
+    // one string per paragraph: picocli wraps it, and 'tether --help' lists the first one as the command's summary
+    description = {"Show the migration plan of a program's migration set, per source host.",
+        "The processes to checkpoint (with CRIU options), the files to copy and to move, the endpoints that must "
+            + "stay reachable, and what Tether could not see. It describes; it executes nothing."})
 public final class PlanCommand implements Callable<Integer> {
 
     @Spec

@@ -1,7 +1,7 @@
 package io.tether.streams.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tether.schemas.identity.ApId;
+import io.tether.schemas.config.Instants;
 import io.tether.streams.api.HttpApi;
 import io.tether.streams.query.Json;
 import io.tether.streams.query.MigrationSetView;
@@ -9,6 +9,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,10 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 
 /** {@code tether query <program@hostId>}: asks a running instance's HTTP API for an AP's migration set. */
@@ -47,11 +47,13 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the API's JSON as is.")
     private boolean json;
 
-    @Option(names = "--as-of", paramLabel = "TIME", description = "The set as it was at this ISO-8601 time, e.g. 2026-11-26T04:00:00Z.")
+    @Option(names = "--as-of", paramLabel = "TIME",
+        description = "The set as it was at this time: ISO-8601 (2026-11-26T04:00:00Z), epoch ms, now, or an age like 10m.")
     private String asOf;
 
-    @Option(names = "--url", paramLabel = "URL", description = "Base URL of any Tether instance's HTTP API (default: ${DEFAULT-VALUE}).",
-        defaultValue = DEFAULT_URL)
+    // as export and plan take it
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:TETHER_URL:-" + DEFAULT_URL + "}",
+        description = "Base URL of any Tether instance's HTTP API (default: $TETHER_URL or " + DEFAULT_URL + ").")
     private String url;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = PositiveDurationConverter.class, defaultValue = "30s",
@@ -62,16 +64,9 @@ public final class QueryCommand implements Callable<Integer> {
     public Integer call() {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
-        try {
-            ApId.parse(ap);
-        } catch (final IllegalArgumentException e) {
-            err.println("tether query: " + e.getMessage());
-            return 2;
-        }
-        if (asOf != null && !isInstant(asOf)) {
-            err.println("tether query: --as-of expects an ISO-8601 time such as 2026-11-26T04:00:00Z, got '" + asOf + "'");
-            return 2;
-        }
+        // bad input is a usage error: one line and the usage (exit 2), before any request
+        ExportCommand.parseAp(spec, ap);
+        final Instant at = asOf == null ? null : asOfInstant(asOf);
         final URI base;
         try {
             base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -79,10 +74,10 @@ public final class QueryCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("not an http(s) URL");
             }
         } catch (final IllegalArgumentException e) {
-            err.println("tether query: --url expects http(s)://host:port, got '" + url + "'");
-            return 2;
+            throw new ParameterException(spec.commandLine(), "--url expects http(s)://host:port, got '" + url + "'");
         }
-        final URI target = URI.create(base + HttpApi.MIGRATION_SET + "?ap=" + encode(ap) + (asOf == null ? "" : "&asOf=" + encode(asOf)));
+        // the API takes ISO-8601 only; the CLI's other forms (now, 10m, epoch ms) are resolved here
+        final URI target = URI.create(base + HttpApi.MIGRATION_SET + "?ap=" + encode(ap) + (at == null ? "" : "&asOf=" + encode(at.toString())));
         final HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().connectTimeout(timeout).build()
@@ -135,17 +130,11 @@ public final class QueryCommand implements Callable<Integer> {
         return message;
     }
 
-    private static boolean isInstant(final String text) {
+    private Instant asOfInstant(final String text) {
         try {
-            Instant.parse(text);
-            return true;
-        } catch (final DateTimeParseException notInstant) {
-            try {
-                OffsetDateTime.parse(text);
-                return true;
-            } catch (final DateTimeParseException e) {
-                return false;
-            }
+            return Instants.parse(text, Clock.systemUTC());
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--as-of: " + e.getMessage());
         }
     }
 

@@ -88,6 +88,13 @@ public final class WebRoutes implements AutoCloseable {
         if (ap.isEmpty()) {
             return;
         }
+        // the plan is made from the set as it is now: answering a question about the past with today's plan, as an
+        // ignored asOf did, would be wrong without a word
+        if (ctx.queryParam("asOf") != null) {
+            error(ctx, 400, "query parameter 'asOf' is not supported by the plan, which describes the set as it is now; "
+                + "GET /api/v1/migration-set?ap=...&asOf=... shows a past set");
+            return;
+        }
         final Optional<MigrationSetView> set;
         try {
             set = lookup.find(ap.get());
@@ -138,13 +145,13 @@ public final class WebRoutes implements AutoCloseable {
     private static Optional<ApId> apParam(final Context ctx) {
         final String text = ctx.queryParam("ap");
         if (text == null || text.isBlank()) {
-            error(ctx, 400, "query parameter 'ap' is required, e.g. ?ap=/usr/sbin/nginx@web-1");
+            error(ctx, 400, "missing query parameter 'ap' (program@hostId, e.g. /usr/sbin/nginx@web-1)");
             return Optional.empty();
         }
         try {
             return Optional.of(ApId.parse(text));
         } catch (final IllegalArgumentException e) {
-            error(ctx, 400, e.getMessage());
+            error(ctx, 400, "bad query parameter 'ap': " + e.getMessage());
             return Optional.empty();
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tether.streams.query.InternalPaths;
+import io.tether.streams.query.Json;
 import io.tether.streams.query.LocalStores;
 import io.tether.streams.query.MigrationSetQueries;
 import io.tether.streams.query.QueryStores;
@@ -14,6 +15,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +77,21 @@ class HttpApiTest {
         assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=/bin/x@h&asOf=2026-13-45T99:00:00Z"), 400, "ISO-8601");
         assertJsonError(Http.get(api.port(), InternalPaths.COMPONENT + "?key=/bin/x@h&partition=minus-one"), 400, "partition number");
         assertJsonError(Http.get(api.port(), InternalPaths.MIGRATION_SET + "?partition=0"), 400, "missing query parameter 'key'");
+    }
+
+    @Test
+    void aWrongMethodIs405WithAllowAndAnUnknownPath404() throws Exception {
+        final HttpResponse<String> post = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + HttpApi.APS))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, post.statusCode(), post.body());
+        assertTrue(post.headers().firstValue("Allow").orElse("").contains("GET"), post.headers().map().toString());
+        final JsonNode body = Json.MAPPER.readTree(post.body());
+        assertEquals(405, body.get("status").asInt());
+        assertTrue(body.get("message").asText().contains("method POST is not allowed on " + HttpApi.APS), post.body());
+
+        assertJsonError(Http.get(api.port(), "/api/v1/nothing-here"), 404, "no such path: /api/v1/nothing-here");
     }
 
     @Test

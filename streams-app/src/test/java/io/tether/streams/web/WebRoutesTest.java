@@ -83,6 +83,16 @@ class WebRoutesTest {
             assertEquals(Integer.parseInt(bad[1]), error.get("status").asInt());
             assertTrue(!error.get("message").asText().isBlank() && !r.body().contains("Exception"), r.body());
         }
+        // the plan is of the set now: a time in the past is refused, not silently answered with today's plan
+        for (final String asOf : new String[] {"2026-11-26T05:00:00Z", "bad"}) {
+            final HttpResponse<String> past = get("/api/v1/plan?ap=" + enc(AP1) + "&asOf=" + asOf);
+            assertEquals(400, past.statusCode(), past.body());
+            assertTrue(Json.MAPPER.readTree(past.body()).get("message").asText().contains("'asOf' is not supported"), past.body());
+        }
+        // the same wording as GET /api/v1/migration-set for the same mistakes
+        assertTrue(get("/api/v1/plan").body().contains("missing query parameter 'ap'"));
+        assertTrue(get("/api/v1/plan?ap=nohost").body().contains("bad query parameter 'ap': expected program@hostId"));
+
         server.failLookups(new IllegalStateException("rebalancing"));
         final HttpResponse<String> busy = get("/api/v1/plan?ap=" + enc(AP1));
         assertEquals(503, busy.statusCode());

@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,11 +26,19 @@ public final class DataDirLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    /**
+     * @throws UserException when the directory cannot be created or written (naming {@code --data-dir} and why), or
+     *                       another {@code tether local} holds it
+     */
     public static DataDirLock acquire(final Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
         final Path file = dataDir.resolve("tether.lock");
-        final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        final FileChannel channel;
+        try {
+            Files.createDirectories(dataDir);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (final IOException e) {
+            throw new UserException("cannot use " + dataDir + " as the data dir (--data-dir): " + reason(e), e);
+        }
         final FileLock lock = channel.tryLock();
         if (lock == null) {
             final String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
@@ -38,6 +49,19 @@ public final class DataDirLock implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8)));
         return new DataDirLock(channel, lock);
+    }
+
+    private static String reason(final IOException e) {
+        if (e instanceof AccessDeniedException denied) {
+            return "permission denied on " + denied.getFile();
+        }
+        if (e instanceof FileAlreadyExistsException exists) {
+            return exists.getFile() + " exists and is not a directory";
+        }
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason() + (fs.getFile() == null ? "" : " (" + fs.getFile() + ")");
+        }
+        return String.valueOf(e.getMessage());
     }
 
     @Override

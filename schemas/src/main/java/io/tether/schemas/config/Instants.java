@@ -1,6 +1,5 @@
-package io.tether.cli.internals;
+package io.tether.schemas.config;
 
-import io.tether.schemas.config.Durations;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -9,9 +8,10 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 
 /**
- * Parses the points in time a user types for {@code --since}, {@code --until} and {@code --as-of}:
- * ISO-8601 with an offset ({@code 2026-11-26T05:00:00Z}), a local date-time (read in the system zone),
- * epoch milliseconds, {@code now}, or an age such as {@code 10m} meaning "ten minutes ago".
+ * The one grammar for the points in time a user types ({@code --since}, {@code --until}, {@code --as-of} of every
+ * command, as the README promises): ISO-8601 with an offset ({@code 2026-11-26T05:00:00Z}), a local date-time (read in
+ * the system zone), epoch milliseconds, {@code now}, or an age such as {@code 10m} meaning "ten minutes ago" (an age is
+ * a {@link Durations} duration). Modules keep only a thin adapter around {@link #parse}.
  */
 public final class Instants {
     private Instants() {
