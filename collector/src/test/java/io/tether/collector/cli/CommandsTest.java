@@ -107,11 +107,51 @@ class CommandsTest {
         assertEquals(128 + 15, run.exitValue(), "ended by SIGTERM, as the command was");
     }
 
+    @Test
+    void aCommandThatCannotRunEndsTetherRunWithAShellsExitCodeAndOneLine() throws Exception {
+        final Path notExecutable = Files.writeString(dir.resolve("data.txt"), "echo never\n");
+        final Path emptyPath = Files.createDirectories(dir.resolve("empty-path"));
+        final List<List<String>> cases = List.of(
+                List.of(dir.resolve("nonexistent").toString()),
+                List.of("no-such-command-x"),
+                List.of(notExecutable.toString()),
+                List.of(dir.toString()));
+        final List<Integer> shellCodes = new ArrayList<>();
+        final List<Integer> runCodes = new ArrayList<>();
+        for (final List<String> command : cases) {
+            // what a shell answers for the same command, with the same PATH
+            final ProcessBuilder shell = new ProcessBuilder("sh", "-c", "exec \"$0\"", command.get(0));
+            shell.environment().put("PATH", emptyPath.toString());
+            final Process sh = shell.redirectErrorStream(true).start();
+            sh.getInputStream().readAllBytes();
+            assertTrue(sh.waitFor(30, TimeUnit.SECONDS));
+            shellCodes.add(sh.exitValue());
+
+            final List<String> viaRun = new ArrayList<>(List.of("run", "--host-id", "nobody-listens",
+                    "--channel-dir", dir.resolve("no-channels").toString(), "--"));
+            viaRun.addAll(command);
+            final ProcessBuilder run = new ProcessBuilder(CollectorProcess.javaCommand(viaRun));
+            run.environment().put("PATH", emptyPath.toString());
+            final Result probed = run(run);
+            runCodes.add(probed.code);
+            final List<String> errLines = probed.stderr.lines().toList();
+            assertEquals(1, errLines.size(), "one line: " + probed.stderr);
+            assertTrue(errLines.get(0).startsWith("tether run: cannot run '" + command.get(0) + "': "), probed.stderr);
+            assertEquals("", probed.stdout);
+        }
+        assertEquals(List.of(127, 127, 126, 126), shellCodes, "what sh says");
+        assertEquals(shellCodes, runCodes, "tether run says the same");
+    }
+
     private record Result(int code, String stdout, String stderr) {
     }
 
     private static Result run(final List<String> command) throws Exception {
-        final Process p = new ProcessBuilder(command).start();
+        return run(new ProcessBuilder(command));
+    }
+
+    private static Result run(final ProcessBuilder builder) throws Exception {
+        final Process p = builder.start();
         final byte[] out = p.getInputStream().readAllBytes();
         final byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
