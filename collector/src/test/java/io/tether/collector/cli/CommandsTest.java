@@ -55,6 +55,22 @@ class CommandsTest {
         assertEquals(CollectorConfig.DEFAULT_SCAN_INTERVAL, scanInterval(), "the flag's default goes through it too");
     }
 
+    @Test
+    void theMetricsEndpointBindsLoopbackUnlessAHostIsGiven() {
+        final List<String> base = List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081",
+                "--metrics-port", "0");
+        final CollectCommand byDefault = new CollectCommand();
+        new CommandLine(byDefault).parseArgs(base.toArray(String[]::new));
+        assertEquals("127.0.0.1", byDefault.config().metricsHost());
+        final List<String> wide = new ArrayList<>(base);
+        wide.addAll(List.of("--metrics-host", "0.0.0.0"));
+        final CollectCommand asked = new CollectCommand();
+        new CommandLine(asked).parseArgs(wide.toArray(String[]::new));
+        assertEquals("0.0.0.0", asked.config().metricsHost());
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--metrics-host", " "),
+                "metrics host must be an address or host name to bind to (e.g. 127.0.0.1, or 0.0.0.0 for every interface), got ' '");
+    }
+
     private static Duration scanInterval(final String... flag) {
         final List<String> args = new ArrayList<>(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry",
                 "http://r:8081"));
