@@ -1,6 +1,7 @@
 package io.tether.collector.probe.internals;
 
 import io.tether.collector.internals.EventHeaders;
+import io.tether.collector.internals.ExecutablePaths;
 import io.tether.collector.probe.IpText;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
@@ -182,8 +183,9 @@ public final class RecordDecoder {
         final String exe = recorded.isEmpty() && resolvedExe != null ? resolvedExe : recorded;
         final String cwd = body.string(cwdLen);
         final List<String> argv = argv(body.bytes(argvLen), argvCount);
-        final String executable = exe.isEmpty() && !argv.isEmpty() ? argv.get(0) : exe;
         final String workDir = cwd.isEmpty() ? null : cwd;
+        final String executable = exe.isEmpty() && !argv.isEmpty() ? argv.get(0)
+                : ExecutablePaths.of(exe, argv, workDir);
         return ExecEvent.newBuilder()
                 .setHeader(header)
                 .setExecutable(executable)
