@@ -1258,6 +1258,56 @@ EXPORT int execvpe(const char *file, char *const argv[], char *const envp[]) {
     return real_execvpe_(file, argv, envp);
 }
 
+/* execl, execle and execlp call glibc's internal __execve / __execvpe, which no wrapper sees: without these an
+ * image that execs through them would skip note_exec_attempt (no IDENTITY record before the exec, no FORK record
+ * of a vfork child). Each counts its list, builds the vector on the stack (as glibc does) and goes on like
+ * execve / execvp. */
+#define ARG_VECTOR(first, ap, argv)                                                                                    \
+    size_t n_ = 1;                                                                                                     \
+    {                                                                                                                  \
+        va_list count_;                                                                                                \
+        va_copy(count_, ap);                                                                                           \
+        while (va_arg(count_, const char *) != NULL) {                                                                 \
+            n_++;                                                                                                      \
+        }                                                                                                              \
+        va_end(count_);                                                                                                \
+    }                                                                                                                  \
+    char *argv[n_ + 1];                                                                                                \
+    argv[0] = (char *)(first);                                                                                         \
+    for (size_t i_ = 1; i_ <= n_; i_++) {                                                                              \
+        argv[i_] = va_arg(ap, char *);                                                                                 \
+    }
+
+extern char **environ;
+
+EXPORT int execl(const char *path, const char *arg, ...) {
+    va_list ap;
+    va_start(ap, arg);
+    ARG_VECTOR(arg, ap, argv)
+    va_end(ap);
+    note_exec_attempt();
+    return REAL(execve)(path, argv, environ);
+}
+
+EXPORT int execle(const char *path, const char *arg, ...) {
+    va_list ap;
+    va_start(ap, arg);
+    ARG_VECTOR(arg, ap, argv)
+    char *const *envp = va_arg(ap, char *const *);
+    va_end(ap);
+    note_exec_attempt();
+    return REAL(execve)(path, argv, envp);
+}
+
+EXPORT int execlp(const char *file, const char *arg, ...) {
+    va_list ap;
+    va_start(ap, arg);
+    ARG_VECTOR(arg, ap, argv)
+    va_end(ap);
+    note_exec_attempt();
+    return REAL(execvp)(file, argv);
+}
+
 EXPORT void exit(int code) {
     const int saved = errno;
     note_exit(code, TETHER_EXIT_CALL);

@@ -61,7 +61,8 @@
  * rest of the probe together (two /proc lookups), so a probe does not read them at start: its EXEC record carries
  * TETHER_FLAG_IDENTITY_DEFERRED, no start_ticks and no exe, and so do its later records. The collector, reading the
  * EXEC record while the process lives, takes both from /proc/<pid> (after checking that this pid is still that
- * process: same ppid, started no later than the record), and acks: acks[pid & 127] = {pid << 32 | (u32)(pos + 1),
+ * process: same ppid, started no later than the record, and still that record's program: /proc/<pid>/cmdline, read
+ * after the exe, equals the record's argv, since an exec keeps pid, ppid and start time), and acks: acks[pid & 127] = {pid << 32 | (u32)(pos + 1),
  * start_ticks}. Before its EXIT record (and before it execs or forks) a probe looks at its ack; without one (the
  * collector was late, absent, or another pid took the entry) it reads /proc/self itself and writes a
  * TETHER_REC_IDENTITY record (start_ticks in the slot header, exe in the body) ahead of the EXIT record, so the

@@ -9,6 +9,7 @@
  *   probe_exercise family FILE SELF       fork child opens FILE; a second child execs SELF exec-target FILE;
  *                                         a vfork child execs SELF exec-target FILE too
  *   probe_exercise exec-target FILE       opens FILE read-only, exits 0
+ *   probe_exercise execl FILE SELF        becomes SELF exec-target FILE with execl (no fork): one pid, two programs
  *   probe_exercise hammer P T N FILE      P forked processes x T threads x N opens of FILE
  *   probe_exercise behave DIR             a mix of calls whose printed results and exit code (3) must not change
  */
@@ -212,6 +213,11 @@ static int family(const char *file, const char *self) {
     return 0;
 }
 
+static int execl_self(const char *file, const char *self) {
+    execl(self, self, "exec-target", file, (char *)NULL);
+    return 98;
+}
+
 static int exec_target(const char *file) {
     show_open("exec-target-open", open(file, O_RDONLY));
     return 0;
@@ -336,6 +342,9 @@ int main(int argc, char **argv) {
     if (argc >= 4 && strcmp(argv[1], "family") == 0) {
         return family(argv[2], argv[3]);
     }
+    if (argc >= 4 && strcmp(argv[1], "execl") == 0) {
+        return execl_self(argv[2], argv[3]);
+    }
     if (argc >= 3 && strcmp(argv[1], "exec-target") == 0) {
         return exec_target(argv[2]);
     }
@@ -348,6 +357,6 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "behave") == 0) {
         return behave(argv[2]);
     }
-    fprintf(stderr, "usage: probe_exercise opens|net4|net6|unix|family|exec-target|hammer|wait|behave ...\n");
+    fprintf(stderr, "usage: probe_exercise opens|net4|net6|unix|family|execl|exec-target|hammer|wait|behave ...\n");
     return 2;
 }

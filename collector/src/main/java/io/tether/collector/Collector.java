@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -67,10 +68,12 @@ public final class Collector implements AutoCloseable {
                     publisher.recoveredFromSpool(), config.spoolDir());
         }
         try {
-            this.endpoint = config.metricsPort() == null ? null : MetricsEndpoint.start(config.metricsPort(), registry);
+            this.endpoint = config.metricsPort() == null ? null
+                    : MetricsEndpoint.start(config.metricsHost(), config.metricsPort(), registry);
         } catch (final IOException e) {
             publisher.close();
-            throw new UncheckedIOException("cannot serve metrics on port " + config.metricsPort() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot serve metrics on " + config.metricsHost() + " port "
+                    + config.metricsPort() + ": " + e.getMessage(), e);
         }
         try {
             this.channel = config.channelDir() == null ? null
@@ -163,6 +166,11 @@ public final class Collector implements AutoCloseable {
 
     public CollectorMetrics metrics() {
         return metrics;
+    }
+
+    /** The address the metrics endpoint is bound to, or null without an endpoint. */
+    public InetSocketAddress metricsAddress() {
+        return endpoint == null ? null : endpoint.address();
     }
 
     /** The bound metrics port, or -1 without an endpoint. */

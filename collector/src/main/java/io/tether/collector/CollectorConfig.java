@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param channelDir       directory of the probe channels ({@code <hostId>.ring}); null turns the probe channel off
  * @param spoolDir         the local spool of this host
  * @param metricsPort      port of the Prometheus endpoint; null for none, 0 for an ephemeral port
+ * @param metricsHost      address the Prometheus endpoint binds to: loopback unless asked otherwise (the counters
+ *                         tell who runs what on the host, so they are not offered to the network by default)
  * @param producerConfigs  extra Kafka producer settings
  * @param coalesceWindow   window in which identical opens are folded into one event
  * @param logInterval      period of the counters log line
@@ -28,10 +30,11 @@ import java.util.Objects;
  */
 public record CollectorConfig(String hostId, String bootstrapServers, String registryUrl, NetnsScope scope,
                               Duration scanInterval, Path channelDir, Path spoolDir, Integer metricsPort,
-                              Map<String, Object> producerConfigs, Duration coalesceWindow, Duration logInterval,
+                              String metricsHost, Map<String, Object> producerConfigs, Duration coalesceWindow, Duration logInterval,
                               long spoolMaxBytes) {
     public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofSeconds(2);
     public static final Duration MIN_SCAN_INTERVAL = Duration.ofMillis(100);
+    public static final String DEFAULT_METRICS_HOST = "127.0.0.1";
 
     public CollectorConfig {
         if (hostId == null || hostId.isBlank()) {
@@ -57,6 +60,10 @@ public record CollectorConfig(String hostId, String bootstrapServers, String reg
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new IllegalArgumentException("metrics port must be 0..65535, got " + metricsPort);
         }
+        if (metricsHost == null || metricsHost.isBlank() || !metricsHost.strip().equals(metricsHost)) {
+            throw new IllegalArgumentException("metrics host must be an address or host name to bind to (e.g. "
+                    + DEFAULT_METRICS_HOST + ", or 0.0.0.0 for every interface), got '" + metricsHost + "'");
+        }
         producerConfigs = Map.copyOf(producerConfigs);
         Objects.requireNonNull(coalesceWindow, "coalesceWindow");
         Objects.requireNonNull(logInterval, "logInterval");
@@ -67,7 +74,7 @@ public record CollectorConfig(String hostId, String bootstrapServers, String reg
         final Path base = Path.of(System.getProperty("java.io.tmpdir"), "tether");
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, NetnsScope.own(Path.of("/proc")),
                 DEFAULT_SCAN_INTERVAL, defaultChannelDir(base), base.resolve("spool").resolve(hostId == null ? "" : hostId),
-                null, Map.of(), PublisherConfig.DEFAULT_COALESCE_WINDOW, PublisherConfig.DEFAULT_LOG_INTERVAL,
+                null, DEFAULT_METRICS_HOST, Map.of(), PublisherConfig.DEFAULT_COALESCE_WINDOW, PublisherConfig.DEFAULT_LOG_INTERVAL,
                 PublisherConfig.DEFAULT_SPOOL_MAX_BYTES);
     }
 
@@ -90,48 +97,53 @@ public record CollectorConfig(String hostId, String bootstrapServers, String reg
 
     public CollectorConfig withScope(final NetnsScope value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, value, scanInterval, channelDir, spoolDir,
-                metricsPort, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
+                metricsPort, metricsHost, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withScanInterval(final Duration value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, value, channelDir, spoolDir,
-                metricsPort, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
+                metricsPort, metricsHost, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withChannelDir(final Path value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, value, spoolDir,
-                metricsPort, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
+                metricsPort, metricsHost, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withSpoolDir(final Path value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, value,
-                metricsPort, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
+                metricsPort, metricsHost, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withMetricsPort(final Integer value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, spoolDir,
-                value, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
+                value, metricsHost, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
+    }
+
+    public CollectorConfig withMetricsHost(final String value) {
+        return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, spoolDir,
+                metricsPort, value, producerConfigs, coalesceWindow, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withProducerConfigs(final Map<String, Object> value) {
         final Map<String, Object> merged = new HashMap<>(producerConfigs);
         merged.putAll(value);
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, spoolDir,
-                metricsPort, merged, coalesceWindow, logInterval, spoolMaxBytes);
+                metricsPort, metricsHost, merged, coalesceWindow, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withCoalesceWindow(final Duration value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, spoolDir,
-                metricsPort, producerConfigs, value, logInterval, spoolMaxBytes);
+                metricsPort, metricsHost, producerConfigs, value, logInterval, spoolMaxBytes);
     }
 
     public CollectorConfig withLogInterval(final Duration value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, spoolDir,
-                metricsPort, producerConfigs, coalesceWindow, value, spoolMaxBytes);
+                metricsPort, metricsHost, producerConfigs, coalesceWindow, value, spoolMaxBytes);
     }
 
     public CollectorConfig withSpoolMaxBytes(final long value) {
         return new CollectorConfig(hostId, bootstrapServers, registryUrl, scope, scanInterval, channelDir, spoolDir,
-                metricsPort, producerConfigs, coalesceWindow, logInterval, value);
+                metricsPort, metricsHost, producerConfigs, coalesceWindow, logInterval, value);
     }
 }

@@ -50,6 +50,11 @@ public final class CollectCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "P", description = "Serve Prometheus /metrics on this port.")
     Integer metricsPort;
 
+    @Option(names = "--metrics-host", paramLabel = "ADDR", defaultValue = CollectorConfig.DEFAULT_METRICS_HOST,
+            description = "Address the metrics endpoint binds to (default: ${DEFAULT-VALUE}; 0.0.0.0 for every "
+                    + "interface, to be scraped from another machine).")
+    String metricsHost;
+
 
     @Override
     public Integer call() throws InterruptedException {
@@ -66,7 +71,8 @@ public final class CollectCommand implements Callable<Integer> {
             stopped.countDown();
         }, "tether-collect-shutdown"));
         if (collector.metricsPort() > 0) {
-            spec.commandLine().getOut().println("metrics on port " + collector.metricsPort());
+            spec.commandLine().getOut().println("metrics on port " + collector.metricsPort() + " of "
+                    + collector.metricsAddress().getAddress().getHostAddress());
             spec.commandLine().getOut().flush();
         }
         stopped.await();
@@ -85,7 +91,8 @@ public final class CollectCommand implements Callable<Integer> {
                 scope = NetnsScope.own(Path.of("/proc"));
             }
             CollectorConfig config = target.config().withScope(scope)
-                    .withScanInterval(scanInterval).withMetricsPort(metricsPort);
+                    .withScanInterval(scanInterval).withMetricsPort(metricsPort)
+                    .withMetricsHost(metricsHost);
             if (channelDir != null) {
                 config = config.withChannelDir(channelDir);
             }

@@ -12,17 +12,20 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code tether run --host-id H -- CMD ARGS}: runs CMD (and its children) with the probe preloaded, writing into
  * host H's probe channel. Needs no network, so it works inside {@code ip netns exec}. CMD's output passes through
- * unchanged; its exit code becomes ours (128+N when a signal N ended it); SIGINT, SIGTERM and SIGHUP sent
- * to us are passed on to it (SIGQUIT stays the JVM's thread dump).
+ * unchanged; its exit code becomes ours (128+N when a signal N ended it; like a shell, 127 when there is no such
+ * command and 126 when it cannot be executed); SIGINT, SIGTERM and SIGHUP sent to us are passed on to it (SIGQUIT
+ * stays the JVM's thread dump).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run a command with the Tether probe loaded, feeding host H's collector.")
@@ -51,6 +54,10 @@ public final class RunCommand implements Callable<Integer> {
         final String existing = env.get("LD_PRELOAD");
         env.put("LD_PRELOAD", existing == null || existing.isBlank() ? library.toString() : library + ":" + existing);
         env.put(ProbeChannel.ENV_CHANNEL, channel.toString());
+        final Optional<CommandLookup.Failure> missing = CommandLookup.check(command.get(0), env.get("PATH"));
+        if (missing.isPresent()) {
+            return cannotRun(missing.get());
+        }
         if (!Files.exists(channel)) {
             spec.commandLine().getErr().println("tether run: no collector channel at " + channel
                     + " (is 'tether collect --host-id " + hostId + "' running?); the command runs uncaptured");
@@ -59,13 +66,22 @@ public final class RunCommand implements Callable<Integer> {
         try {
             process = builder.start();
         } catch (final IOException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "cannot run '" + command.get(0) + "': " + e.getMessage());
+            // found and executable, yet exec refused it (e.g. not a binary of this machine)
+            return cannotRun(new CommandLookup.Failure(CommandLookup.NOT_EXECUTABLE,
+                    "'" + command.get(0) + "': " + e.getMessage()));
         }
         for (final String name : FORWARDED) {
             Signal.handle(new Signal(name), signal -> forward(process, name));
         }
         return process.waitFor();
+    }
+
+    /** One line, and a shell's exit code: the command never ran, so there is no exit code of its own to pass on. */
+    private int cannotRun(final CommandLookup.Failure failure) {
+        final PrintWriter err = spec.commandLine().getErr();
+        err.println("tether run: cannot run " + failure.reason());
+        err.flush();
+        return failure.exitCode();
     }
 
     private CollectorConfig validatedDefaults() {

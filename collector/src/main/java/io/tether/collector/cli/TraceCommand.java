@@ -14,13 +14,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -69,7 +68,13 @@ public final class TraceCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        requireRunnable(command.get(0));
+        final Optional<CommandLookup.Failure> missing = CommandLookup.check(command.get(0), System.getenv("PATH"));
+        if (missing.isPresent()) {
+            // like a shell (and like 'tether run'): 127 for no such command, 126 for one that cannot be executed
+            err.println("tether trace: cannot run " + missing.get().reason());
+            err.flush();
+            return missing.get().exitCode();
+        }
         final Collector collector;
         try {
             collector = Collector.start(config);
@@ -120,22 +125,6 @@ public final class TraceCommand implements Callable<Integer> {
                         : base.spoolDir().resolveSibling(target.hostId() + ".trace"));
         } catch (final IllegalArgumentException | IllegalStateException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** strace would report a missing command only in its own words and exit 1, like CMD could: check first. */
-    private void requireRunnable(final String program) {
-        final boolean found;
-        if (program.contains("/")) {
-            found = Files.isRegularFile(Path.of(program)) && Files.isExecutable(Path.of(program));
-        } else {
-            final String path = System.getenv("PATH");
-            found = path != null && java.util.Arrays.stream(path.split(File.pathSeparator)).filter(d -> !d.isEmpty())
-                    .map(d -> Path.of(d, program)).anyMatch(p -> Files.isRegularFile(p) && Files.isExecutable(p));
-        }
-        if (!found) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "cannot run '" + program + "': no such executable" + (program.contains("/") ? "" : " on the PATH"));
         }
     }
 

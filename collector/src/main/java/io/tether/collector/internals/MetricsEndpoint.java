@@ -21,8 +21,17 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.server = server;
     }
 
-    public static MetricsEndpoint start(final int port, final PrometheusMeterRegistry registry) throws IOException {
-        final HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    /**
+     * @param host the address to bind (a name is resolved once, here); the caller's default is loopback
+     * @param port 0 for an ephemeral port
+     */
+    public static MetricsEndpoint start(final String host, final int port, final PrometheusMeterRegistry registry)
+            throws IOException {
+        final InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IOException("unknown host '" + host + "'");
+        }
+        final HttpServer server = HttpServer.create(address, 0);
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape()));
         server.createContext("/health", exchange -> respond(exchange, 200, "application/json", "{\"status\":\"UP\"}"));
@@ -35,6 +44,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         }));
         server.start();
         return new MetricsEndpoint(server);
+    }
+
+    /** The address the endpoint listens on. */
+    public InetSocketAddress address() {
+        return server.getAddress();
     }
 
     public int port() {

@@ -334,7 +334,7 @@ public final class ProbeChannel implements AutoCloseable {
         if ((slotView.getShort(RingLayout.SLOT_FLAGS) & RingLayout.FLAG_IDENTITY_DEFERRED) != 0) {
             final int pid = slotView.getInt(RingLayout.SLOT_PID);
             ProcessIdentity id = identities.resolve(type, pid, slotView.getInt(RingLayout.SLOT_PPID),
-                    slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos);
+                    slotView.getLong(RingLayout.SLOT_TIME_MICROS), pos, type == RingLayout.REC_EXEC ? slot : null);
             if (type == RingLayout.REC_EXEC) {
                 id = stampOrRecall(id, pid, used, pos);
             }

@@ -1,6 +1,7 @@
 package io.tether.collector.scan;
 
 import io.tether.collector.internals.EventHeaders;
+import io.tether.collector.internals.ExecutablePaths;
 import io.tether.collector.internals.PseudoFileSystems;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
@@ -229,7 +230,6 @@ public final class ProcScanner {
         private ProcessState execed(final Path dir, final int pid, final long startTime, final int ppid,
                                     final String rawExe, final long netns, final ProcessState sameInstance)
                 throws IOException {
-            final String exe = rawExe.endsWith(" (deleted)") ? rawExe.substring(0, rawExe.length() - 10) : rawExe;
             final List<String> argv = ProcFiles.cmdline(dir);
             String cwd = null;
             try {
@@ -237,6 +237,7 @@ public final class ProcScanner {
             } catch (final IOException e) {
                 // cwd is optional in ExecEvent; a relative script path then stays relative
             }
+            final String exe = ExecutablePaths.of(rawExe, argv, cwd);
             final ProcessState state = sameInstance != null ? sameInstance : new ProcessState(pid, startTime);
             state.executable = rawExe;
             state.uid = ProcFiles.uid(dir);

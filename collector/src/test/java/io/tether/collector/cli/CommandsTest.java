@@ -57,6 +57,22 @@ class CommandsTest {
         assertEquals(CollectorConfig.DEFAULT_SCAN_INTERVAL, scanInterval(), "the flag's default goes through it too");
     }
 
+    @Test
+    void theMetricsEndpointBindsLoopbackUnlessAHostIsGiven() {
+        final List<String> base = List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081",
+                "--metrics-port", "0");
+        final CollectCommand byDefault = new CollectCommand();
+        new CommandLine(byDefault).parseArgs(base.toArray(String[]::new));
+        assertEquals("127.0.0.1", byDefault.config().metricsHost());
+        final List<String> wide = new ArrayList<>(base);
+        wide.addAll(List.of("--metrics-host", "0.0.0.0"));
+        final CollectCommand asked = new CollectCommand();
+        new CommandLine(asked).parseArgs(wide.toArray(String[]::new));
+        assertEquals("0.0.0.0", asked.config().metricsHost());
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--metrics-host", " "),
+                "metrics host must be an address or host name to bind to (e.g. 127.0.0.1, or 0.0.0.0 for every interface), got ' '");
+    }
+
     private static Duration scanInterval(final String... flag) {
         final List<String> args = new ArrayList<>(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry",
                 "http://r:8081"));
@@ -128,11 +144,51 @@ class CommandsTest {
         assertEquals("42\n", output, "the loader accepted the library without a warning");
     }
 
+    @Test
+    void aCommandThatCannotRunEndsTetherRunWithAShellsExitCodeAndOneLine() throws Exception {
+        final Path notExecutable = Files.writeString(dir.resolve("data.txt"), "echo never\n");
+        final Path emptyPath = Files.createDirectories(dir.resolve("empty-path"));
+        final List<List<String>> cases = List.of(
+                List.of(dir.resolve("nonexistent").toString()),
+                List.of("no-such-command-x"),
+                List.of(notExecutable.toString()),
+                List.of(dir.toString()));
+        final List<Integer> shellCodes = new ArrayList<>();
+        final List<Integer> runCodes = new ArrayList<>();
+        for (final List<String> command : cases) {
+            // what a shell answers for the same command, with the same PATH
+            final ProcessBuilder shell = new ProcessBuilder("sh", "-c", "exec \"$0\"", command.get(0));
+            shell.environment().put("PATH", emptyPath.toString());
+            final Process sh = shell.redirectErrorStream(true).start();
+            sh.getInputStream().readAllBytes();
+            assertTrue(sh.waitFor(30, TimeUnit.SECONDS));
+            shellCodes.add(sh.exitValue());
+
+            final List<String> viaRun = new ArrayList<>(List.of("run", "--host-id", "nobody-listens",
+                    "--channel-dir", dir.resolve("no-channels").toString(), "--"));
+            viaRun.addAll(command);
+            final ProcessBuilder run = new ProcessBuilder(CollectorProcess.javaCommand(viaRun));
+            run.environment().put("PATH", emptyPath.toString());
+            final Result probed = run(run);
+            runCodes.add(probed.code);
+            final List<String> errLines = probed.stderr.lines().toList();
+            assertEquals(1, errLines.size(), "one line: " + probed.stderr);
+            assertTrue(errLines.get(0).startsWith("tether run: cannot run '" + command.get(0) + "': "), probed.stderr);
+            assertEquals("", probed.stdout);
+        }
+        assertEquals(List.of(127, 127, 126, 126), shellCodes, "what sh says");
+        assertEquals(shellCodes, runCodes, "tether run says the same");
+    }
+
     private record Result(int code, String stdout, String stderr) {
     }
 
     private static Result run(final List<String> command) throws Exception {
-        final Process p = new ProcessBuilder(command).start();
+        return run(new ProcessBuilder(command));
+    }
+
+    private static Result run(final ProcessBuilder builder) throws Exception {
+        final Process p = builder.start();
         final byte[] out = p.getInputStream().readAllBytes();
         final byte[] err = p.getErrorStream().readAllBytes();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));

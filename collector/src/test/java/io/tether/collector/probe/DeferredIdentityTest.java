@@ -184,4 +184,33 @@ class DeferredIdentityTest {
         assertEquals(1, counters.identitiesFromProbe());
         assertEquals(0, counters.heldRecords() + counters.unresolved());
     }
+
+    @Test
+    void aProgramThatExeclsAnotherTellsItsIdentityBeforeTheExecSoBothAreAttributed() throws Exception {
+        final CapturingSink sink = new CapturingSink();
+        final ProbedRun run;
+        final ProbeCounters counters;
+        try (ProbeChannel channel = channel()) {
+            // nobody reads: execl (glibc's internal execve, no wrapper below it) ends the first program, whose
+            // records only its IDENTITY record can attribute; the second program tells its own at exit
+            final String self = ProbedRun.EXERCISE.toString();
+            run = ProbedRun.probed(channel, "execl", file.toString(), self);
+            assertEquals(0, run.exitCode(), run.stdout());
+            channel.start(sink);
+            channel.close();
+            counters = channel.counters();
+        }
+        final List<ExecEvent> execs = sink.ofType(ExecEvent.class).stream()
+                .filter(e -> e.getHeader().getPid() == run.pid()).toList();
+        assertEquals(List.of("execl", "exec-target"), execs.stream().map(e -> e.getArgv().get(1)).toList());
+        final String exe = ProbedRun.EXERCISE.toRealPath().toString();
+        for (final ExecEvent e : execs) {
+            assertEquals(exe, e.getExecutable(), "each program's exe: " + e);
+        }
+        final long start = execs.get(0).getHeader().getStartTime();
+        assertTrue(of(sink, run.pid()).stream().allMatch(e -> header(e).getStartTime() == start),
+                "one process instance");
+        assertEquals(2, counters.identitiesFromProbe(), "one IDENTITY record per program");
+        assertEquals(0, counters.heldRecords() + counters.unresolved(), "nothing left unattributed");
+    }
 }

@@ -26,13 +26,13 @@ class TraceCommandTest {
     }
 
     @Test
-    void anUnknownCommandOrAMissingFlagIsAUsageError() throws Exception {
+    void anUnknownCommandExitsLikeAShellAndAMissingFlagIsAUsageError() throws Exception {
         TraceRun.requireStrace();
         final TraceRun unknown = TraceRun.of(List.of("--host-id", "h1", "--bootstrap", "127.0.0.1:1", "--registry",
                 "http://127.0.0.1:1", "--", "no-such-command-x"), Map.of(), dir);
-        assertEquals(2, unknown.code(), unknown.stderr());
-        assertTrue(unknown.stderr().lines().findFirst().orElse("")
-                .contains("cannot run 'no-such-command-x': no such executable on the PATH"), unknown.stderr());
+        assertEquals(127, unknown.code(), unknown.stderr());
+        assertEquals(List.of("tether trace: cannot run 'no-such-command-x': command not found on the PATH"),
+                unknown.stderr().lines().toList());
         final TraceRun missing = TraceRun.of(List.of("--bootstrap", "127.0.0.1:1", "--registry", "http://127.0.0.1:1",
                 "--", "true"), Map.of(), dir);
         assertEquals(2, missing.code(), missing.stderr());

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -86,9 +87,12 @@ public final class ProcessIdentities {
      * {@code timeMicros}, at ring position {@code pos}), or null when it is not known yet: the caller then
      * {@link #hold}s the record. An EXEC record starts a new program under the pid, so whatever was known of the pid
      * is looked up afresh, and a successful look-up is acked to the probe.
+     *
+     * @param execRecord for an EXEC record, the slot's bytes (its command line tells whether the pid still runs
+     *                   the program that wrote it); null for the other types
      */
     public ProcessIdentity resolve(final int type, final int pid, final int ppid, final long timeMicros,
-                                   final long pos) {
+                                   final long pos, final byte[] execRecord) {
         final boolean exec = type == RingLayout.REC_EXEC;
         if (exec) {
             known.remove(pid);
@@ -106,7 +110,7 @@ public final class ProcessIdentities {
                 return null; // keep the process's records in order behind the held ones
             }
         }
-        ProcessIdentity id = fromProc(pid, ppid, timeMicros, exec);
+        ProcessIdentity id = fromProc(pid, ppid, timeMicros, exec ? execRecord : null);
         if (id != null) {
             if (exec) {
                 ring.ack(pid, pos, id.startTicks());
@@ -178,7 +182,8 @@ public final class ProcessIdentities {
             final int pid = e.getKey();
             final byte[] first = e.getValue().peekFirst();
             final boolean exec = RecordDecoder.type(first) == RingLayout.REC_EXEC;
-            final ProcessIdentity id = fromProc(pid, RecordDecoder.ppid(first), RecordDecoder.timeMicros(first), exec);
+            final ProcessIdentity id = fromProc(pid, RecordDecoder.ppid(first), RecordDecoder.timeMicros(first),
+                    exec ? first : null);
             if (id != null) {
                 it.remove();
                 heldRecords -= e.getValue().size();
@@ -245,8 +250,16 @@ public final class ProcessIdentities {
      * Start ticks (and, for an EXEC, the exe) of {@code pid} from /proc, if that pid is still the process that wrote
      * the record: same parent, started no later than the record. Null when it is gone, another process, or
      * unreadable.
+     *
+     * <p>An EXEC record needs more: exec keeps the pid, the parent and the start time, so a process that has exec'd
+     * again since it wrote the record passes those checks while /proc/&lt;pid&gt;/exe already names the next program
+     * ({@code env bash script}: env's record read once bash runs would become bash with "bash" as its script). Its
+     * exe is taken only while /proc/&lt;pid&gt;/cmdline, read after the exe, is still the record's command line: an
+     * exec between the two reads changes the command line, so a match means the exe read was of the record's
+     * program. Otherwise the record waits for the IDENTITY record its probe writes before an exec or exit.
      */
-    private ProcessIdentity fromProc(final int pid, final int ppid, final long recordMicros, final boolean needExe) {
+    private ProcessIdentity fromProc(final int pid, final int ppid, final long recordMicros, final byte[] execRecord) {
+        final boolean needExe = execRecord != null;
         final Path dir = procRoot.resolve(Integer.toString(pid));
         final String stat;
         try {
@@ -267,8 +280,34 @@ public final class ProcessIdentities {
             } catch (final IOException | RuntimeException e) {
                 return null; // a zombie has no exe any more: its IDENTITY record has it
             }
+            if (!stillRuns(dir, execRecord)) {
+                return null;
+            }
         }
         return new ProcessIdentity(ticks.getAsLong(), exe);
+    }
+
+    /**
+     * Whether /proc/&lt;pid&gt;/cmdline is the command line of the EXEC record (a cut record's: begins with it). A
+     * program that rewrites its own argv (a process title, a hidden password) fails this too: it is then resolved
+     * from its IDENTITY record, a little later, instead of from /proc.
+     */
+    private static boolean stillRuns(final Path dir, final byte[] execRecord) {
+        final byte[] recorded = RecordDecoder.execCommandLine(execRecord, execRecord.length);
+        if (recorded == null) {
+            return false;
+        }
+        final byte[] current;
+        try {
+            current = Files.readAllBytes(dir.resolve("cmdline"));
+        } catch (final IOException | RuntimeException e) {
+            return false;
+        }
+        if (RecordDecoder.truncated(execRecord)) {
+            return current.length >= recorded.length
+                    && Arrays.equals(current, 0, recorded.length, recorded, 0, recorded.length);
+        }
+        return Arrays.equals(current, recorded);
     }
 
     private boolean sameProcess(final int pid, final long recordMicros) {

@@ -1,6 +1,7 @@
 package io.tether.collector.probe.internals;
 
 import io.tether.collector.internals.EventHeaders;
+import io.tether.collector.internals.ExecutablePaths;
 import io.tether.collector.probe.IpText;
 import io.tether.collector.probe.OpenFlags;
 import io.tether.collector.probe.ProcessStartTime;
@@ -149,6 +150,28 @@ public final class RecordDecoder {
         };
     }
 
+    /**
+     * The command line an EXEC record holds, as the NUL-terminated bytes /proc/&lt;pid&gt;/cmdline shows for it (a
+     * prefix of them when the slot cut the command line), or null when the record is malformed.
+     */
+    public static byte[] execCommandLine(final byte[] slot, final int used) {
+        try {
+            final ByteBuffer b = checked(slot, used);
+            final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, b.getInt(RingLayout.SLOT_LENGTH));
+            body.need(RingLayout.EXEC_FIXED);
+            body.int32();
+            body.int32();
+            final int exeLen = body.int32();
+            final int cwdLen = body.int32();
+            final int argvLen = body.int32();
+            body.bytes(exeLen);
+            body.bytes(cwdLen);
+            return body.bytes(argvLen);
+        } catch (final MalformedRecordException e) {
+            return null;
+        }
+    }
+
     private ExecEvent exec(final EventHeader header, final Body body, final String resolvedExe) {
         body.need(RingLayout.EXEC_FIXED);
         body.int32(); // argc of the process: more than argv_count when the slot cut the command line
@@ -159,10 +182,23 @@ public final class RecordDecoder {
         final String recorded = body.string(exeLen);
         final String exe = recorded.isEmpty() && resolvedExe != null ? resolvedExe : recorded;
         final String cwd = body.string(cwdLen);
-        final byte[] argvBytes = body.bytes(argvLen);
+        final List<String> argv = argv(body.bytes(argvLen), argvCount);
+        final String workDir = cwd.isEmpty() ? null : cwd;
+        final String executable = exe.isEmpty() && !argv.isEmpty() ? argv.get(0)
+                : ExecutablePaths.of(exe, argv, workDir);
+        return ExecEvent.newBuilder()
+                .setHeader(header)
+                .setExecutable(executable)
+                .setArgv(argv)
+                .setCwd(workDir)
+                .setProgram(ProgramIdentity.of(executable, argv, workDir))
+                .build();
+    }
+
+    private static List<String> argv(final byte[] argvBytes, final int argvCount) {
         final List<String> argv = new ArrayList<>(Math.max(0, argvCount));
         int start = 0;
-        for (int i = 0; i < argvLen && argv.size() < argvCount; i++) {
+        for (int i = 0; i < argvBytes.length && argv.size() < argvCount; i++) {
             if (argvBytes[i] == 0) {
                 argv.add(new String(argvBytes, start, i - start, StandardCharsets.UTF_8));
                 start = i + 1;
@@ -171,15 +207,7 @@ public final class RecordDecoder {
         if (argv.size() != argvCount) {
             throw new MalformedRecordException("exec record announces " + argvCount + " arguments, holds " + argv.size());
         }
-        final String executable = exe.isEmpty() && !argv.isEmpty() ? argv.get(0) : exe;
-        final String workDir = cwd.isEmpty() ? null : cwd;
-        return ExecEvent.newBuilder()
-                .setHeader(header)
-                .setExecutable(executable)
-                .setArgv(argv)
-                .setCwd(workDir)
-                .setProgram(ProgramIdentity.of(executable, argv, workDir))
-                .build();
+        return argv;
     }
 
     private ForkEvent fork(final EventHeader header, final Body body) {
