@@ -126,9 +126,9 @@ public final class TetherStreamsApp implements AutoCloseable {
 
     /** The topics {@link MigrationSetTopology} reads and writes that Kafka Streams does not create itself. */
     /**
-     * The largest set the graph may emit: what both the producer and the sets topic accept (an existing topic keeps
-     * the limit it was created with), less room for the record's key and framing. A set that does not fit would fail
-     * its transaction over and over; the graph holds it back and counts it instead.
+     * The largest set the graph may emit: what both the producer and the sets topic accept (an existing topic may
+     * keep a smaller limit if the brokers refuse to raise it), less room for the record's key and framing. A set that
+     * does not fit would fail its transaction over and over; the graph holds it back and counts it instead.
      */
     static int maxSetBytes(final Properties props, final TopicSetup.TopicFacts topics) {
         final Object request = new StreamsConfig(props).getProducerConfigs("tether-limits")

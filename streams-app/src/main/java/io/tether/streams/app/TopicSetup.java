@@ -1,6 +1,7 @@
 package io.tether.streams.app;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -8,6 +9,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +24,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Creates the topics Kafka Streams uses but does not create itself: the topology's sources, its output tables
- * (compacted) and the dead-letter queue. Existing topics are left as they are.
+ * (compacted) and the dead-letter queue. Existing topics are left as they are, except that a topic asking for a
+ * larger record limit than it has gets it (the sets topic of an earlier release).
  */
 final class TopicSetup {
 
     private static final long TIMEOUT_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
     private TopicSetup() {
     }
@@ -35,7 +40,7 @@ final class TopicSetup {
      *
      * @param inputPartitions the number of partitions every input topic has (0 when there are no inputs)
      * @param maxRecordBytes  the smallest record size limit the topics that ask for one actually have (an existing
-     *                        topic keeps the limit it was created with); 0 if none asks
+     *                        topic is raised to what it asks for where the brokers allow); 0 if none asks
      */
     record TopicFacts(int inputPartitions, int maxRecordBytes) {
     }
@@ -90,15 +95,43 @@ final class TopicSetup {
         if (limited.isEmpty()) {
             return 0;
         }
+        final Map<String, Integer> wanted = new java.util.HashMap<>();
+        topics.stream().filter(topic -> topic.maxRecordBytes() > 0)
+            .forEach(topic -> wanted.put(topic.name(), topic.maxRecordBytes()));
         int smallest = Integer.MAX_VALUE;
-        for (final Config config : admin.describeConfigs(limited).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .values()) {
-            final ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-            if (entry != null && entry.value() != null) {
-                smallest = Math.min(smallest, Integer.parseInt(entry.value()));
+        for (final Map.Entry<ConfigResource, Config> described : admin.describeConfigs(limited).all()
+                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
+            final ConfigEntry entry = described.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            int limit = entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
+            final int want = wanted.get(described.getKey().name());
+            if (limit < want) {
+                limit = raise(admin, described.getKey(), want, limit);
             }
+            smallest = Math.min(smallest, limit);
         }
         return smallest == Integer.MAX_VALUE ? 0 : smallest;
+    }
+
+    /**
+     * Raises the record limit of a topic made before the app asked for one (a set topic of an earlier release has
+     * the brokers' 1 MB): the topic is the app's own output table. Where the brokers refuse (a policy, an ACL), the
+     * app keeps to the topic's limit (the graph holds back a larger set and counts it), with a warning.
+     */
+    private static int raise(final Admin admin, final ConfigResource topic, final int want, final int current)
+            throws InterruptedException, TimeoutException {
+        try {
+            admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(want)), AlterConfigOp.OpType.SET))))
+                .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            LOG.info("raised {} of topic {} from {} to {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(),
+                current, want);
+            return want;
+        } catch (final ExecutionException e) {
+            LOG.warn("cannot raise {} of topic {} from {} to {} ({}): migration sets larger than that are held back "
+                + "(metric oversized-sets)", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(), current, want,
+                e.getCause().getMessage());
+            return current;
+        }
     }
 
     /**

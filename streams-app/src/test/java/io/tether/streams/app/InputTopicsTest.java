@@ -59,15 +59,31 @@ class InputTopicsTest {
     }
 
     @Test
-    void aSetsTopicCreatedWithTheBrokersDefaultLimitBoundsTheSetsToIt() throws Exception {
+    void aSetsTopicOfAnEarlierReleaseGetsTheLargerRecordLimit() throws Exception {
         final String prefix = "old-" + UUID.randomUUID() + ".";
         KAFKA.admin().createTopics(List.of(new NewTopic(prefix + "sets", 1, (short) 1))).all().get();
+        assertTrue(maxMessageBytes(prefix + "sets") < 2 * 1024 * 1024, "created with the broker's default");
         final TetherConfig config = config(prefix);
         final Properties props = config.streamsProperties(0);
         final TopicSetup.TopicFacts facts = TopicSetup.ensure(props, TetherStreamsApp.requiredTopics(config.topologyOptions()));
-        assertTrue(facts.maxRecordBytes() < 2 * 1024 * 1024, () -> "the broker's default, not ours: " + facts);
-        assertEquals(facts.maxRecordBytes() - 64 * 1024, TetherStreamsApp.maxSetBytes(props, facts),
-            "a set must fit what the existing topic takes, not what the producer would send");
+        assertEquals(RequiredTopic.MAX_TABLE_RECORD_BYTES, facts.maxRecordBytes());
+        assertEquals(RequiredTopic.MAX_TABLE_RECORD_BYTES, maxMessageBytes(prefix + "sets"), "raised on the broker");
+    }
+
+    @Test
+    void theSetsMustFitWhatTheTopicOrTheProducerTakesWhicheverIsSmaller() {
+        final Properties props = config("limits-" + UUID.randomUUID() + ".").streamsProperties(0);
+        assertEquals(1_000_000 - 64 * 1024, TetherStreamsApp.maxSetBytes(props, new TopicSetup.TopicFacts(1, 1_000_000)),
+            "a topic that kept a smaller limit");
+        props.put("producer.max.request.size", "2000000");
+        assertEquals(2_000_000 - 64 * 1024, TetherStreamsApp.maxSetBytes(props,
+            new TopicSetup.TopicFacts(1, RequiredTopic.MAX_TABLE_RECORD_BYTES)), "a producer set lower by the user");
+    }
+
+    private static int maxMessageBytes(final String topic) throws Exception {
+        return Integer.parseInt(KAFKA.admin().describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
+                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic))).all().get().values().iterator().next()
+            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
     @Test
