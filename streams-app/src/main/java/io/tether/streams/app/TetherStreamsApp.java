@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One instance of the streams app: the topology running in Kafka Streams, and the HTTP API that answers queries from
@@ -58,7 +60,10 @@ public final class TetherStreamsApp implements AutoCloseable {
     private volatile HostInfo self;
     private volatile KafkaStreams.State finalState;
     private HttpApi http;
+    /** How soon metrics Kafka Streams adds while running (new tasks, Tether's sensors) reach /metrics. */
+    private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
     private KafkaStreamsMetrics streamsMetrics;
+    private ScheduledExecutorService metricsScheduler;
     private RemoteStores remote;
 
     /**
@@ -101,7 +106,15 @@ public final class TetherStreamsApp implements AutoCloseable {
                 LOG.error("stream thread died; replacing it", exception);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
-            streamsMetrics = new KafkaStreamsMetrics(instance);
+            // Kafka Streams adds metrics as tasks start (Tether's own sensors among them: unattributed, mispartitioned
+            // and oversized); Micrometer looks for new ones every minute by default, so they were missing from
+            // /metrics for up to a minute after every start or rebalance
+            metricsScheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                final Thread thread = new Thread(runnable, "tether-metrics-refresh");
+                thread.setDaemon(true);
+                return thread;
+            });
+            streamsMetrics = new KafkaStreamsMetrics(instance, List.of(), metricsScheduler, METRICS_REFRESH);
             streamsMetrics.bindTo(metrics);
             streams = instance;
             instance.start();
@@ -200,6 +213,9 @@ public final class TetherStreamsApp implements AutoCloseable {
         }
         if (streamsMetrics != null) {
             streamsMetrics.close();
+        }
+        if (metricsScheduler != null) {
+            metricsScheduler.shutdownNow();
         }
         if (http != null) {
             http.close();

@@ -201,6 +201,13 @@ class EndToEndTest {
         assertEquals(List.of(AP1, AP2), listed);
         assertEquals(200, Http.get(app.httpPort(), "/health").status());
         assertTrue(Http.get(app.httpPort(), "/metrics").body().contains("kafka_stream"), "Kafka Streams metrics are exported");
+        // Tether's own sensors are added when the tasks start, after the metrics were bound: they follow within seconds
+        Eventually.waitUntil("Tether's own metrics on /metrics", Duration.ofSeconds(20), () -> {
+            final String exported = Http.get(app.httpPort(), "/metrics").body();
+            return exported.contains("kafka_stream_tether_attribution_unattributed_events_total")
+                && exported.contains("kafka_stream_tether_attribution_mispartitioned_events_total")
+                && exported.contains("kafka_stream_tether_graph_oversized_sets_total");
+        });
     }
 
     @Test
