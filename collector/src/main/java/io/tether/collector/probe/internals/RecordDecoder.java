@@ -157,32 +157,18 @@ public final class RecordDecoder {
     public static byte[] execCommandLine(final byte[] slot, final int used) {
         try {
             final ByteBuffer b = checked(slot, used);
-            final Body body = new Body(b, RingLayout.SLOT_HEADER_SIZE, b.getInt(RingLayout.SLOT_LENGTH));
-            body.need(RingLayout.EXEC_FIXED);
-            body.int32();
-            body.int32();
-            final int exeLen = body.int32();
-            final int cwdLen = body.int32();
-            final int argvLen = body.int32();
-            body.bytes(exeLen);
-            body.bytes(cwdLen);
-            return body.bytes(argvLen);
+            return ExecBody.read(new Body(b, RingLayout.SLOT_HEADER_SIZE, b.getInt(RingLayout.SLOT_LENGTH))).argv();
         } catch (final MalformedRecordException e) {
             return null;
         }
     }
 
     private ExecEvent exec(final EventHeader header, final Body body, final String resolvedExe) {
-        body.need(RingLayout.EXEC_FIXED);
-        body.int32(); // argc of the process: more than argv_count when the slot cut the command line
-        final int argvCount = body.int32();
-        final int exeLen = body.int32();
-        final int cwdLen = body.int32();
-        final int argvLen = body.int32();
-        final String recorded = body.string(exeLen);
+        final ExecBody fields = ExecBody.read(body);
+        final String recorded = new String(fields.exe(), StandardCharsets.UTF_8);
         final String exe = recorded.isEmpty() && resolvedExe != null ? resolvedExe : recorded;
-        final String cwd = body.string(cwdLen);
-        final List<String> argv = argv(body.bytes(argvLen), argvCount);
+        final String cwd = new String(fields.cwd(), StandardCharsets.UTF_8);
+        final List<String> argv = argv(fields.argv(), fields.argvCount());
         final String workDir = cwd.isEmpty() ? null : cwd;
         final String executable = exe.isEmpty() && !argv.isEmpty() ? argv.get(0)
                 : ExecutablePaths.of(exe, argv, workDir);
@@ -193,6 +179,22 @@ public final class RecordDecoder {
                 .setCwd(workDir)
                 .setProgram(ProgramIdentity.of(executable, argv, workDir))
                 .build();
+    }
+
+    /**
+     * An EXEC record's body as the probe lays it out (tether_ring.h): argc, argv count, the three lengths, then the
+     * exe, the cwd and the NUL-terminated arguments. Read in one place for the decoder and the command-line check.
+     */
+    private record ExecBody(int argvCount, byte[] exe, byte[] cwd, byte[] argv) {
+        static ExecBody read(final Body body) {
+            body.need(RingLayout.EXEC_FIXED);
+            body.int32(); // argc of the process: more than argv_count when the slot cut the command line
+            final int argvCount = body.int32();
+            final int exeLen = body.int32();
+            final int cwdLen = body.int32();
+            final int argvLen = body.int32();
+            return new ExecBody(argvCount, body.bytes(exeLen), body.bytes(cwdLen), body.bytes(argvLen));
+        }
     }
 
     private static List<String> argv(final byte[] argvBytes, final int argvCount) {
