@@ -90,20 +90,18 @@ final class TopicSetup {
 
     private static int maxRecordBytes(final Admin admin, final List<RequiredTopic> topics)
             throws ExecutionException, TimeoutException, InterruptedException {
-        final List<ConfigResource> limited = topics.stream().filter(topic -> topic.maxRecordBytes() > 0)
-            .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic.name())).toList();
-        if (limited.isEmpty()) {
+        final Map<ConfigResource, Integer> wanted = new java.util.HashMap<>();
+        topics.stream().filter(topic -> topic.maxRecordBytes() > 0).forEach(topic ->
+            wanted.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic.maxRecordBytes()));
+        if (wanted.isEmpty()) {
             return 0;
         }
-        final Map<String, Integer> wanted = new java.util.HashMap<>();
-        topics.stream().filter(topic -> topic.maxRecordBytes() > 0)
-            .forEach(topic -> wanted.put(topic.name(), topic.maxRecordBytes()));
         int smallest = Integer.MAX_VALUE;
-        for (final Map.Entry<ConfigResource, Config> described : admin.describeConfigs(limited).all()
+        for (final Map.Entry<ConfigResource, Config> described : admin.describeConfigs(wanted.keySet()).all()
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
             final ConfigEntry entry = described.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             int limit = entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
-            final int want = wanted.get(described.getKey().name());
+            final int want = wanted.get(described.getKey());
             if (limit < want) {
                 limit = raise(admin, described.getKey(), want, limit);
             }
