@@ -288,24 +288,22 @@ public final class StreamsE2eBench {
                 + "per event%s", shape, r.rate(), r.cpuMicrosPerEvent(),
             r.timedOut() ? " [TIMED OUT: lower bound]" : "");
         log("%s (load %s)", line, load());
-        bareStreamsCpuMicros.put(shape, r.cpuMicrosPerEvent());
-        bareStreamsRate.put(shape, r.rate());
+        floors.put(shape, r);
         return line;
     }
 
     /** The app against the framework's floor measured in this run (one exactly-once hop: {@code WRITE}). */
     private java.util.Optional<String> versusBareStreams(final String label, final Drain d) {
-        final Double rate = bareStreamsRate.get(BareStreams.Shape.WRITE);
-        final Double cpu = bareStreamsCpuMicros.get(BareStreams.Shape.WRITE);
-        if (rate == null || cpu == null) {
+        final BareStreams.Result hop = floors.get(BareStreams.Shape.WRITE);
+        if (hop == null) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(String.format(Locale.ROOT, "%s vs bare Kafka Streams WRITE: %.3f x its rate, "
-            + "%.1f x its CPU per event", label, d.rate() / rate, d.cpuMicrosPerEvent() / cpu));
+            + "%.1f x its CPU per event", label, d.rate() / hop.rate(), d.cpuMicrosPerEvent() / hop.cpuMicrosPerEvent()));
     }
 
-    private final Map<BareStreams.Shape, Double> bareStreamsCpuMicros = new java.util.EnumMap<>(BareStreams.Shape.class);
-    private final Map<BareStreams.Shape, Double> bareStreamsRate = new java.util.EnumMap<>(BareStreams.Shape.class);
+    /** The floors measured in this run (the warm-up pass is overwritten by the measured READ). */
+    private final Map<BareStreams.Shape, BareStreams.Result> floors = new java.util.EnumMap<>(BareStreams.Shape.class);
 
     // ---- the app --------------------------------------------------------------------------------------------
 
