@@ -36,7 +36,6 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
     /** Metric group scope: the metric group is {@code stream-tether-graph-metrics}. */
     public static final String METRIC_SCOPE = "tether-graph";
     private static final Logger LOG = LoggerFactory.getLogger(CouplingGraphProcessor.class);
-    private static final long LOG_EVERY_MILLIS = 60_000L;
 
     private final long windowMicros;
     private final long latenessMicros;
@@ -47,7 +46,7 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
     private final SetSizer sizer = new SetSizer();
     private long maxSetBytes;
     private Sensor oversized;
-    private long lastLogMillis = Long.MIN_VALUE;
+    private final LogLimiter oversizedWarnings = new LogLimiter(Duration.ofMinutes(1));
 
     public CouplingGraphProcessor(final Duration window, final Duration lateness, final Duration expiryInterval,
                                   final Duration emitInterval) {
@@ -121,14 +120,12 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
             return false;
         }
         oversized.record();
-        final long now = System.currentTimeMillis();
-        if (now - lastLogMillis >= LOG_EVERY_MILLIS) {
-            lastLogMillis = now;
+        if (oversizedWarnings.allow(System.currentTimeMillis())) {
             LOG.error("migration set of component {} not written: {} bytes, more than the {} the output topic and "
                     + "producer take ({} APs, {} files); its previous set stays in the table. Raise max.message.bytes "
-                    + "of the sets topic and producer.max.request.size together to write it (metric {})",
-                s.componentId(), bytes, maxSetBytes, s.set().getApps().size(), s.set().getFiles().size(),
-                OVERSIZED_METRIC);
+                    + "of the sets topic and producer.max.request.size together to write it (metric {}; {} more "
+                    + "held back since the last such message)", s.componentId(), bytes, maxSetBytes,
+                s.set().getApps().size(), s.set().getFiles().size(), OVERSIZED_METRIC, oversizedWarnings.takeHeld());
         }
         return true;
     }

@@ -81,7 +81,6 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     /** connect() errno meaning "in progress": a non-blocking connect that may still succeed. */
     private static final int EINPROGRESS = 115;
     private static final Logger LOG = LoggerFactory.getLogger(HostProcessesProcessor.class);
-    private static final long LOG_EVERY_MILLIS = 60_000L;
 
     private final long graceMillis;
     private final Duration pendingForkRetention;
@@ -107,8 +106,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private final TreeSet<String> pendingForkKeys = new TreeSet<>();
     /** Per source partition, the latest event time seen from it: the clock that decides when to give up. */
     private final Map<Integer, Long> partitionTime = new HashMap<>();
-    private long lastLogMillis = Long.MIN_VALUE;
-    private long suppressedLogs;
+    private final LogLimiter dlqWarnings = new LogLimiter(Duration.ofMinutes(1));
 
     /**
      * @param grace                how long (event time of its input partition) an event waits for its exec or fork
@@ -399,14 +397,9 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
 
     private void sendToDlq(final HostEvent e, final EventHeader h, final Headers headers, final String reason) {
         final String key = processKey(h);
-        final long now = System.currentTimeMillis();
-        if (lastLogMillis == Long.MIN_VALUE || now - lastLogMillis >= LOG_EVERY_MILLIS) {
+        if (dlqWarnings.allow(System.currentTimeMillis())) {
             LOG.warn("{} event {}; sent to the DLQ ({} more since the last such message)",
-                e.type().name().toLowerCase(Locale.ROOT), reason, suppressedLogs);
-            lastLogMillis = now;
-            suppressedLogs = 0;
-        } else {
-            suppressedLogs++;
+                e.type().name().toLowerCase(Locale.ROOT), reason, dlqWarnings.takeHeld());
         }
         final Headers out = new RecordHeaders(headers.toArray());
         out.remove(REASON_HEADER);
