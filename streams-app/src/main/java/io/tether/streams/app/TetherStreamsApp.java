@@ -150,7 +150,7 @@ public final class TetherStreamsApp implements AutoCloseable {
         if (topics.maxRecordBytes() > 0) {
             limit = Math.min(limit, topics.maxRecordBytes());
         }
-        return Math.max(1024, limit - 64 * 1024);
+        return Math.max(1024, limit - MigrationSetTopology.SET_RECORD_HEADROOM_BYTES);
     }
 
     public static List<RequiredTopic> requiredTopics(final TopologyOptions options) {

@@ -74,8 +74,10 @@ public final class MigrationSetTopology {
      * table keeps the component's previous set. Absent: {@link #DEFAULT_MAX_SET_BYTES}.
      */
     public static final String MAX_SET_BYTES_CONFIG = "tether.max.set.bytes";
-    /** The brokers' default record limit less framing room: what a topic created without settings accepts. */
-    public static final int DEFAULT_MAX_SET_BYTES = 1024 * 1024 - 64 * 1024;
+    /** Room a set's record needs beyond the set itself (key, headers, batch framing) under a record size limit. */
+    public static final int SET_RECORD_HEADROOM_BYTES = 64 * 1024;
+    /** The brokers' default record limit less that room: what a topic created without settings accepts. */
+    public static final int DEFAULT_MAX_SET_BYTES = 1024 * 1024 - SET_RECORD_HEADROOM_BYTES;
 
     private MigrationSetTopology() {
     }
