@@ -2,9 +2,8 @@ package io.tether.streams.topology.internals;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -23,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * trail by at most {@code refresh} (see {@code TopologyOptions#evidenceRefresh}).
  *
  * <p>Runs in the host task, right after attribution: the evidence of one AP comes from one host, so one task
- * sees all of it. Process, connection and external evidence pass through untouched. The in-memory set of keys
- * with unsent repeats is only an index of the store and is rebuilt from it when the task starts.
+ * sees all of it. Process, connection and external evidence pass through untouched. The uses are also kept in
+ * memory, a mirror of the store rebuilt from it when the task starts; the sweep finds the unsent repeats there.
  */
 public final class FileEvidenceCoalescer implements Processor<String, GraphEvent, String, GraphEvent> {
     private static final char SEP = '\u001f';
@@ -40,7 +39,6 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
      * repeated open is the common case and reads its use here instead of decoding it from the store's cache.
      */
     private final Map<String, CoalescedFileUse> known = new HashMap<>();
-    private final Set<String> unsent = new HashSet<>();
 
     /**
      * @param refresh   how long repeats are summed before they follow (zero: every event passes on)
@@ -58,15 +56,11 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     public void init(final ProcessorContext<String, GraphEvent> context) {
         this.context = context;
         this.uses = context.getStateStore(storeName);
-        unsent.clear();
         known.clear();
         try (KeyValueIterator<String, CoalescedFileUse> it = uses.all()) {
             while (it.hasNext()) {
                 final KeyValue<String, CoalescedFileUse> kv = it.next();
                 known.put(kv.key, kv.value);
-                if (kv.value.hasUnsent()) {
-                    unsent.add(kv.key);
-                }
             }
         }
         if (!refresh.isZero()) {
@@ -81,7 +75,7 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     /** Drops what was last passed on longer ago than the retention (and has nothing unsent): the store stays bounded. */
     private void forgetRetired(final long streamTimeMillis) {
         final long horizonMicros = (streamTimeMillis - retentionMillis) * 1000L;
-        final java.util.List<String> retired = new java.util.ArrayList<>();
+        final List<String> retired = new java.util.ArrayList<>();
         known.forEach((key, use) -> {
             if (!use.hasUnsent() && use.sentMicros() < horizonMicros) {
                 retired.add(key);
@@ -106,11 +100,9 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
             final GraphEvent out = seen == null || !seen.hasUnsent() ? e : seen.withRepeat(e).unsentEvent(e);
             remember(key, CoalescedFileUse.sent(Math.max(out.timeMicros(), seen == null ? Long.MIN_VALUE
                 : seen.sentMicros())));
-            unsent.remove(key);
             context.forward(record.withValue(out).withTimestamp(millis(out.timeMicros())));
         } else {
             remember(key, seen.withRepeat(e));
-            unsent.add(key);
         }
     }
 
@@ -120,20 +112,15 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     }
 
     private void sendUnsent() {
-        if (unsent.isEmpty()) {
-            return;
-        }
         // sorted: the same unsent repeats go out in the same order whenever the sweep runs
-        for (final String key : unsent.stream().sorted().toList()) {
+        final List<String> due = known.entrySet().stream().filter(use -> use.getValue().hasUnsent())
+            .map(Map.Entry::getKey).sorted().toList();
+        for (final String key : due) {
             final CoalescedFileUse seen = known.get(key);
-            if (seen == null || !seen.hasUnsent()) {
-                continue;
-            }
             final GraphEvent out = seen.unsentEvent(key);
             remember(key, CoalescedFileUse.sent(Math.max(seen.sentMicros(), out.timeMicros())));
             context.forward(new Record<>(processKey(out), out, millis(out.timeMicros())));
         }
-        unsent.clear();
     }
 
     /**
