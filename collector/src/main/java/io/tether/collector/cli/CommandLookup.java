@@ -22,6 +22,12 @@ final class CommandLookup {
 
     /** Why a command cannot run, as one line, and the exit code that goes with it. */
     record Failure(int exitCode, String reason) {
+        /** Says on one line that {@code command} (e.g. "tether run") cannot run the program; returns the exit code. */
+        int report(final java.io.PrintWriter err, final String command) {
+            err.println(command + ": cannot run " + reason);
+            err.flush();
+            return exitCode;
+        }
     }
 
     private CommandLookup() {

@@ -12,7 +12,6 @@ import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class RunCommand implements Callable<Integer> {
         env.put(ProbeChannel.ENV_CHANNEL, channel.toString());
         final Optional<CommandLookup.Failure> missing = CommandLookup.check(command.get(0), env.get("PATH"));
         if (missing.isPresent()) {
-            return cannotRun(missing.get());
+            return missing.get().report(spec.commandLine().getErr(), "tether run");
         }
         if (!Files.exists(channel)) {
             spec.commandLine().getErr().println("tether run: no collector channel at " + channel
@@ -67,21 +66,13 @@ public final class RunCommand implements Callable<Integer> {
             process = builder.start();
         } catch (final IOException e) {
             // found and executable, yet exec refused it (e.g. not a binary of this machine)
-            return cannotRun(new CommandLookup.Failure(CommandLookup.NOT_EXECUTABLE,
-                    "'" + command.get(0) + "': " + e.getMessage()));
+            return new CommandLookup.Failure(CommandLookup.NOT_EXECUTABLE, "'" + command.get(0) + "': "
+                    + e.getMessage()).report(spec.commandLine().getErr(), "tether run");
         }
         for (final String name : FORWARDED) {
             Signal.handle(new Signal(name), signal -> forward(process, name));
         }
         return process.waitFor();
-    }
-
-    /** One line, and a shell's exit code: the command never ran, so there is no exit code of its own to pass on. */
-    private int cannotRun(final CommandLookup.Failure failure) {
-        final PrintWriter err = spec.commandLine().getErr();
-        err.println("tether run: cannot run " + failure.reason());
-        err.flush();
-        return failure.exitCode();
     }
 
     private CollectorConfig validatedDefaults() {

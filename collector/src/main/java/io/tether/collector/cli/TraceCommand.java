@@ -71,9 +71,7 @@ public final class TraceCommand implements Callable<Integer> {
         final Optional<CommandLookup.Failure> missing = CommandLookup.check(command.get(0), System.getenv("PATH"));
         if (missing.isPresent()) {
             // like a shell (and like 'tether run'): 127 for no such command, 126 for one that cannot be executed
-            err.println("tether trace: cannot run " + missing.get().reason());
-            err.flush();
-            return missing.get().exitCode();
+            return missing.get().report(err, "tether trace");
         }
         final Collector collector;
         try {
