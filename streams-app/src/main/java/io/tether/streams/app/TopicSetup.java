@@ -121,6 +121,12 @@ final class TopicSetup {
             admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(new ConfigEntry(
                     TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(want)), AlterConfigOp.OpType.SET))))
                 .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            if (!awaitLimit(admin, topic, want)) {
+                LOG.warn("raised {} of topic {} from {} to {}, but the brokers did not show it within {} s: keeping to "
+                    + "{} until the next start", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(), current, want,
+                    TIMEOUT_SECONDS, current);
+                return current;
+            }
             LOG.info("raised {} of topic {} from {} to {}", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, topic.name(),
                 current, want);
             return want;
@@ -130,6 +136,29 @@ final class TopicSetup {
                 e.getCause().getMessage());
             return current;
         }
+    }
+
+    /**
+     * Waits until the brokers describe the raised limit. Under KRaft the alteration is acknowledged once the
+     * controller has committed it; a broker applies it (and enforces it on produce) when its metadata catches up, so
+     * a set written in between would be refused, and under exactly-once fail its transaction.
+     */
+    private static boolean awaitLimit(final Admin admin, final ConfigResource topic, final int want)
+            throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        do {
+            try {
+                final ConfigEntry entry = admin.describeConfigs(List.of(topic)).all()
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null && Integer.parseInt(entry.value()) >= want) {
+                    return true;
+                }
+            } catch (final ExecutionException | TimeoutException e) {
+                LOG.debug("describing {} after raising its limit: {}", topic.name(), e.toString());
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return false;
     }
 
     /**
