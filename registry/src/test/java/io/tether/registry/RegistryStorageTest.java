@@ -18,11 +18,9 @@ import java.util.concurrent.Future;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.testkit.KafkaBrokerExtension;
 import org.apache.avro.Schema;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -57,9 +55,7 @@ class RegistryStorageTest {
         final TopicDescription topic = KAFKA.admin().describeTopics(List.of("_schemas_restart")).allTopicNames().get()
                 .get("_schemas_restart");
         assertEquals(1, topic.partitions().size());
-        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "_schemas_restart");
-        final Config config = KAFKA.admin().describeConfigs(List.of(resource)).all().get().get(resource);
-        assertEquals("compact", config.get("cleanup.policy").value());
+        assertEquals("compact", KAFKA.topicConfig("_schemas_restart", "cleanup.policy"));
 
         try (SchemaRegistryServer second = start("_schemas_restart")) {
             final RegistryHttp http = new RegistryHttp(second.url());

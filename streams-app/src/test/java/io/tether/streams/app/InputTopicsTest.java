@@ -80,10 +80,8 @@ class InputTopicsTest {
             new TopicSetup.TopicFacts(1, RequiredTopic.MAX_TABLE_RECORD_BYTES)), "a producer set lower by the user");
     }
 
-    private static int maxMessageBytes(final String topic) throws Exception {
-        return Integer.parseInt(KAFKA.admin().describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
-                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic))).all().get().values().iterator().next()
-            .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+    private static int maxMessageBytes(final String topic) {
+        return Integer.parseInt(KAFKA.topicConfig(topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG));
     }
 
     @Test
@@ -97,9 +95,7 @@ class InputTopicsTest {
         assertEquals(RequiredTopic.MAX_TABLE_RECORD_BYTES, facts.maxRecordBytes(), "sets grow: the topic takes 16 MiB");
         assertEquals(RequiredTopic.MAX_TABLE_RECORD_BYTES - 64 * 1024, TetherStreamsApp.maxSetBytes(props, facts),
             "the producer takes as much, less room for the record's framing");
-        final String lag = KAFKA.admin().describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
-                org.apache.kafka.common.config.ConfigResource.Type.TOPIC, prefix + "sets"))).all().get().values()
-            .iterator().next().get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value();
+        final String lag = KAFKA.topicConfig(prefix + "sets", TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
         assertEquals(Long.toString(options.evidenceWindow().toMillis()), lag,
             "the set table restores from its topic: compaction keeps the window's versions");
     }
