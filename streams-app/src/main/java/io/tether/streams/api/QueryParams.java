@@ -39,9 +39,21 @@ final class QueryParams {
         }
     }
 
-    /** @return the instant, or null when the parameter is absent */
+    /**
+     * A past time: the set of a time yet to come is not known (a versioned store would answer with the latest set,
+     * which would read as a promise). Only the public parameter is checked; instances forward it among themselves
+     * as given, whatever their clocks say.
+     *
+     * @return the instant, or null when the parameter is absent
+     */
     static Instant asOf(final Context ctx) {
-        return instant(AS_OF, ctx.queryParam(AS_OF));
+        final Instant asOf = instant(AS_OF, ctx.queryParam(AS_OF));
+        final Instant now = Instant.now();
+        if (asOf != null && asOf.isAfter(now)) {
+            throw new BadRequestException("bad query parameter 'asOf': " + asOf + " is in the future (it is " + now
+                + " here); leave asOf out for the set as it is now");
+        }
+        return asOf;
     }
 
     static Instant instant(final String name, final String value) {

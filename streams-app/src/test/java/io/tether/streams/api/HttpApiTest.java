@@ -75,6 +75,8 @@ class HttpApiTest {
         assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=%20"), 400, "missing query parameter 'ap'");
         assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=/bin/x@h@"), 400, "program@hostId");
         assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=/bin/x@h&asOf=2026-13-45T99:00:00Z"), 400, "ISO-8601");
+        assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=/bin/x@h&asOf=" + java.time.Instant.now().plusSeconds(3600)),
+            400, "is in the future");
         assertJsonError(Http.get(api.port(), InternalPaths.COMPONENT + "?key=/bin/x@h&partition=minus-one"), 400, "partition number");
         assertJsonError(Http.get(api.port(), InternalPaths.MIGRATION_SET + "?partition=0"), 400, "missing query parameter 'key'");
     }
