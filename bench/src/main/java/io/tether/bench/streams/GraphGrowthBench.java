@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * connections, processes) and 10% new files, with a flush (the emit interval) every 1,000 events and an expiry
  * round every 1,000 events.
  *
- * <p>Run: {@code java -Xmx6g -cp <bench classpath> io.tether.bench.streams.GraphGrowthBench [events]}
+ * <p>Run: {@code java -Xmx6g -cp <bench classpath> io.tether.bench.streams.GraphGrowthBench [events [nodes...]]}
  */
 public final class GraphGrowthBench {
     private static final long WINDOW_MICROS = 24L * 3600 * 1_000_000;
@@ -39,7 +39,10 @@ public final class GraphGrowthBench {
 
     public static void main(final String[] args) {
         final int events = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
-        final int[] sizes = {1_000, 100_000, 1_000_000};
+        // sizes may repeat (e.g. 1000 1000000 1000): a size measured again after a larger one shows what is warm-up
+        final int[] sizes = args.length > 1
+            ? java.util.Arrays.stream(args, 1, args.length).mapToInt(Integer::parseInt).toArray()
+            : new int[] {1_000, 100_000, 1_000_000};
         System.out.printf(Locale.ROOT, "%-12s %-10s %-10s %-26s %-8s %-26s %-8s%n", "graph nodes", "APs",
             "files", "cpu ns/event (emit each)", "ratio", "cpu ns/event (coalesced)", "ratio");
         double baseEach = 0;
