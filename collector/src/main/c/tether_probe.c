@@ -67,14 +67,26 @@ static uint64_t g_exec_tag HOT;
 /* the caller's thread id, cached per thread (reset in a fork child, never written from a vfork child) */
 static TLS int32_t t_tid;
 
-/* socket types of the fds this process made (socket/socketpair/accept), so connect need not ask the kernel;
- * 0 = unknown, then we ask. Entries are cleared on close/dup2/dup3, whose target may be reused for anything. */
+/* What the probe knows of an fd this process made: its socket type (socket/socketpair/accept), so connect need not
+ * ask the kernel, and for a listener bound to one address that address, so accept need not either. type 0 =
+ * unknown, then we ask. Entries are cleared on close/dup2/dup3, whose target may be reused for anything. */
 #define SOCK_TABLE 4096
 #define SOCK_KNOWN 0x80
-#define LISTENER_CACHED 0x40   /* g_listener_addr[fd] holds the listener's specific local address */
+#define LISTENER_CACHED 0x40   /* listener holds the listener's specific local address */
 #define LISTENER_WILDCARD 0x20 /* the listener is bound to a wildcard: ask for each accepted socket */
-static uint8_t g_sock_type[SOCK_TABLE];
-static struct sockaddr_in6 g_listener_addr[SOCK_TABLE];
+struct sock_entry {
+    uint8_t type; /* SOCK_KNOWN | LISTENER_* | the socket type */
+    uint8_t pad[3];
+    struct sockaddr_in6 listener;
+};
+/* The entries of the first SOCK_LOW fds sit at the head of .bss, on the page the loader writes anyway (.got.plt and
+ * the zeroed tail of .data), so a small program's sockets cost no page fault, and .bss ends on that page, so the
+ * loader maps no zero pages for it. A static table of all 4096 fds (116 KiB) cost every process start an mmap and
+ * the first socket a page fault (bench/reports/probe.md, "Session 5"); the rest is mapped when a process first
+ * needs an entry there. */
+#define SOCK_LOW 64
+static struct sock_entry g_sock_low[SOCK_LOW];
+static struct sock_entry *g_sock_high; /* fds SOCK_LOW .. SOCK_TABLE-1; NULL until needed */
 
 /* set while this thread resolves real symbols: a wrapper re-entered from dlsym forwards by syscall */
 static TLS int t_resolving;
@@ -734,22 +746,66 @@ static void encode_addr(const struct sockaddr *sa, socklen_t len, struct tether_
     }
 }
 
+/* the entries of the fds above SOCK_LOW, mapped once (two racing threads: one mapping wins, the other is unmapped) */
+static struct sock_entry *map_sock_high(void) {
+    const int saved = errno;
+    const size_t len = sizeof(struct sock_entry) * (SOCK_TABLE - SOCK_LOW);
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    errno = saved;
+    if (m == MAP_FAILED) {
+        return NULL;
+    }
+    struct sock_entry *expected = NULL;
+    if (!__atomic_compare_exchange_n(&g_sock_high, &expected, (struct sock_entry *)m, 0, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        munmap(m, len);
+        errno = saved;
+        return expected;
+    }
+    return (struct sock_entry *)m;
+}
+
+/* the entry of fd, or NULL: fd out of range, or above SOCK_LOW in a process that has not needed those yet (create
+ * maps them, unless no ring is mapped: then nobody ever reads the table) */
+static struct sock_entry *sock_entry(int fd, int create) {
+    if (LIKELY(fd >= 0 && fd < SOCK_LOW)) {
+        return &g_sock_low[fd];
+    }
+    if (fd < SOCK_LOW || fd >= SOCK_TABLE) {
+        return NULL;
+    }
+    struct sock_entry *high = __atomic_load_n(&g_sock_high, __ATOMIC_ACQUIRE);
+    if (high == NULL) {
+        if (!create || g_ring == NULL) {
+            return NULL;
+        }
+        high = map_sock_high();
+        if (high == NULL) {
+            return NULL;
+        }
+    }
+    return &high[fd - SOCK_LOW];
+}
+
 static void remember_socket(int fd, int type) {
-    if (fd >= 0 && fd < SOCK_TABLE) {
-        g_sock_type[fd] = (uint8_t)(SOCK_KNOWN | (type & 0xf));
+    struct sock_entry *e = sock_entry(fd, 1);
+    if (e != NULL) {
+        e->type = (uint8_t)(SOCK_KNOWN | (type & 0xf));
     }
 }
 
 static void forget_fd(int fd) {
-    if (fd >= 0 && fd < SOCK_TABLE) {
-        g_sock_type[fd] = 0;
+    struct sock_entry *e = sock_entry(fd, 0);
+    if (e != NULL) {
+        e->type = 0;
     }
 }
 
 static uint16_t protocol_of(int fd, int family) {
     int type = 0;
-    if (fd >= 0 && fd < SOCK_TABLE && (g_sock_type[fd] & SOCK_KNOWN)) {
-        type = g_sock_type[fd] & 0xf;
+    const struct sock_entry *e = sock_entry(fd, 0);
+    if (e != NULL && (e->type & SOCK_KNOWN)) {
+        type = e->type & 0xf;
     } else {
         socklen_t len = sizeof type;
         if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) {
@@ -1168,26 +1224,27 @@ static int specific_address(const struct sockaddr_storage *a) {
     return 0;
 }
 
-static socklen_t accepted_local(int listener, int fd, struct sockaddr_storage *local) {
-    const int tracked = listener >= 0 && listener < SOCK_TABLE;
-    const uint8_t entry = tracked ? g_sock_type[listener] : 0;
+static socklen_t accepted_local(struct sock_entry *listener_entry, int listener, int fd,
+                                struct sockaddr_storage *local) {
+    const uint8_t entry = listener_entry != NULL ? listener_entry->type : 0;
     if (entry & LISTENER_CACHED) {
-        memcpy(local, &g_listener_addr[listener], sizeof g_listener_addr[listener]);
+        memcpy(local, &listener_entry->listener, sizeof listener_entry->listener);
         return local->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
     }
     socklen_t len = sizeof *local;
     if (getsockname(fd, (struct sockaddr *)local, &len) != 0) {
         return 0;
     }
-    if (tracked && !(entry & LISTENER_WILDCARD) && (local->ss_family == AF_INET || local->ss_family == AF_INET6)) {
+    if (listener_entry != NULL && !(entry & LISTENER_WILDCARD)
+        && (local->ss_family == AF_INET || local->ss_family == AF_INET6)) {
         struct sockaddr_storage bound;
         socklen_t bound_len = sizeof bound;
         if (getsockname(listener, (struct sockaddr *)&bound, &bound_len) == 0 && specific_address(&bound)
-            && bound_len <= sizeof g_listener_addr[listener]) {
-            memcpy(&g_listener_addr[listener], &bound, bound_len);
-            g_sock_type[listener] = entry | LISTENER_CACHED;
+            && bound_len <= sizeof listener_entry->listener) {
+            memcpy(&listener_entry->listener, &bound, bound_len);
+            listener_entry->type = entry | LISTENER_CACHED;
         } else {
-            g_sock_type[listener] = entry | LISTENER_WILDCARD;
+            listener_entry->type = entry | LISTENER_WILDCARD;
         }
     }
     return len;
@@ -1195,11 +1252,13 @@ static socklen_t accepted_local(int listener, int fd, struct sockaddr_storage *l
 
 static void after_accept(int listener, int fd, const struct sockaddr *addr, const socklen_t *addr_len) {
     const int saved = errno;
-    if (listener >= 0 && listener < SOCK_TABLE && fd >= 0 && fd < SOCK_TABLE) {
-        g_sock_type[fd] = g_sock_type[listener] & (SOCK_KNOWN | 0xf); /* an accepted socket has its listener's type */
+    struct sock_entry *listener_entry = sock_entry(listener, 1);
+    struct sock_entry *accepted = sock_entry(fd, 1);
+    if (listener_entry != NULL && accepted != NULL) {
+        accepted->type = listener_entry->type & (SOCK_KNOWN | 0xf); /* an accepted socket has its listener's type */
     }
     struct sockaddr_storage local;
-    const socklen_t local_len = accepted_local(listener, fd, &local);
+    const socklen_t local_len = accepted_local(listener_entry, listener, fd, &local);
     const int family = local_len ? local.ss_family : 0;
     if (interesting_family(family)) {
         struct sockaddr_storage peer;

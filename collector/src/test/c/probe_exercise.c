@@ -5,6 +5,7 @@
  *
  *   probe_exercise opens DIR              the open variants, in and below DIR
  *   probe_exercise net4 | net6            a loopback TCP connect/accept between a forked client and the parent
+ *   probe_exercise net4-high              the same with the sockets above fd 100 (the probe's table for high fds)
  *   probe_exercise unix PATH              a Unix stream connect/accept on PATH
  *   probe_exercise family FILE SELF       fork child opens FILE; a second child execs SELF exec-target FILE;
  *                                         a vfork child execs SELF exec-target FILE too
@@ -331,6 +332,15 @@ int main(int argc, char **argv) {
         return opens(argv[2]);
     }
     if (argc >= 2 && strcmp(argv[1], "net4") == 0) {
+        return net(AF_INET);
+    }
+    if (argc >= 2 && strcmp(argv[1], "net4-high") == 0) {
+        const int placeholder = open("/dev/null", O_RDONLY);
+        for (int i = 0; i < 100; i++) {
+            if (dup(placeholder) < 0) {
+                die("dup");
+            }
+        }
         return net(AF_INET);
     }
     if (argc >= 2 && strcmp(argv[1], "net6") == 0) {

@@ -136,7 +136,7 @@ class ProbeChannelTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"net4, 127.0.0.1", "net6, ::1"})
+    @CsvSource({"net4, 127.0.0.1", "net6, ::1", "net4-high, 127.0.0.1"})
     void connectAndAcceptOverLoopbackCarryTheSameFourTuple(final String mode, final String loopback) throws Exception {
         final CapturingSink sink = new CapturingSink();
         final ProbedRun run;

@@ -1,0 +1,342 @@
+/*
+ * The fixed per-process cost of LD_PRELOAD libraries, precisely: spawns the research's connect_once (against a
+ * listener of this driver, loopback), accept_once (this driver connects to the listener it hands over as fd 3) or
+ * any program, N times per configuration, the configurations interleaved in rotating order, and reads each child's
+ * CPU time (user + system) and minor page faults from wait4. Per configuration it prints the median and 10 %-trimmed
+ * mean CPU, the median faults, and against the reference configuration (the second one given, normally the empty
+ * library) the PAIRED difference: the two children of one round ran back to back, so slow drifts of the machine's
+ * load cancel; its trimmed mean comes with a standard error.
+ *   loadcost N connect|accept|PROG CONFIG...
+ *   CONFIG = "-" (no LD_PRELOAD) | LIB (no channel: an idle probe) | LIB,RING (TETHER_CHANNEL=RING)
+ *            | LIB,+ (a fresh ring made by this driver in /dev/shm, whose committed slots it frees after every
+ *              child, as a reader that never acks: the probe always takes its own identity path) | NAME=CONFIG
+ * Used for bench/reports/probe.md, "Session 5".
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../collector/src/main/c/tether_ring.h"
+
+#define SLOT_SIZE 512u
+#define SLOT_COUNT 65536u
+#define MAX_CONFIGS 16
+
+struct config {
+    char name[64];
+    char *envp[4];
+    char preload[4200];
+    char channel[4200];
+    struct tether_ring_header *ring; /* a ring this driver made and frees, or NULL */
+    uint8_t *slots;
+    long long *cpu;
+    long long *faults;
+};
+
+static int cmp(const void *a, const void *b) {
+    const long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+static void make_ring(struct config *c, int index) {
+    snprintf(c->channel, sizeof c->channel, "/dev/shm/tether-loadcost.%d.%d.ring", (int)getpid(), index);
+    const int fd = open(c->channel, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const size_t len = TETHER_RING_HEADER_SIZE + (size_t)SLOT_SIZE * SLOT_COUNT;
+    if (fd < 0 || ftruncate(fd, (off_t)len) != 0) {
+        perror("ring");
+        exit(1);
+    }
+    uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED) {
+        perror("mmap");
+        exit(1);
+    }
+    struct tether_ring_header *h = (struct tether_ring_header *)m;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    const uint64_t start = ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) << 20;
+    h->version = TETHER_RING_VERSION;
+    h->header_size = TETHER_RING_HEADER_SIZE;
+    h->slot_size = SLOT_SIZE;
+    h->slot_count = SLOT_COUNT;
+    h->write_cursor = start;
+    h->read_cursor = start;
+    for (uint64_t p = start; p < start + SLOT_COUNT; p++) {
+        ((struct tether_slot_header *)(m + TETHER_RING_HEADER_SIZE + (p & (SLOT_COUNT - 1)) * SLOT_SIZE))->commit = p;
+    }
+    __atomic_store_n(&h->magic, TETHER_RING_MAGIC, __ATOMIC_RELEASE);
+    c->ring = h;
+    c->slots = m + TETHER_RING_HEADER_SIZE;
+}
+
+/* frees every committed slot, as the collector does once a record is kept (it never acks here) */
+static long long free_slots(struct config *c) {
+    long long n = 0;
+    uint64_t p = c->ring->read_cursor;
+    const uint64_t end = __atomic_load_n(&c->ring->write_cursor, __ATOMIC_ACQUIRE);
+    for (; p < end; p++, n++) {
+        struct tether_slot_header *s = (struct tether_slot_header *)(c->slots + (p & (SLOT_COUNT - 1)) * SLOT_SIZE);
+        if (__atomic_load_n(&s->commit, __ATOMIC_ACQUIRE) != p + 1) {
+            break;
+        }
+        __atomic_store_n(&s->commit, p + SLOT_COUNT, __ATOMIC_RELEASE);
+    }
+    c->ring->read_cursor = p;
+    return n;
+}
+
+static int listener(struct sockaddr_in *addr) {
+    const int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    memset(addr, 0, sizeof *addr);
+    addr->sin_family = AF_INET;
+    addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof *addr;
+    if (bind(l, (struct sockaddr *)addr, len) != 0 || listen(l, 64) != 0
+        || getsockname(l, (struct sockaddr *)addr, &len) != 0) {
+        perror("listener");
+        exit(1);
+    }
+    return l;
+}
+
+static char *mode;
+static int conn_listener = -1;
+static struct sockaddr_in conn_addr;
+static char port_text[16];
+
+static void run_one(struct config *c, long long *cpu, long long *faults) {
+    pid_t pid;
+    int status;
+    struct rusage ru;
+    if (strcmp(mode, "connect") == 0) {
+        char *const argv[] = {"connect_once", port_text, "127.0.0.1", NULL};
+        if (posix_spawn(&pid, "./connect_once", NULL, NULL, argv, c->envp) != 0) {
+            perror("spawn");
+            exit(1);
+        }
+        const int a = accept(conn_listener, NULL, NULL);
+        char b;
+        if (a < 0 || read(a, &b, 1) != 1) {
+            perror("accept");
+            exit(1);
+        }
+        wait4(pid, &status, 0, &ru);
+        close(a);
+    } else if (strcmp(mode, "accept") == 0) {
+        struct sockaddr_in addr;
+        const int l = listener(&addr);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, l, 3);
+        char *const argv[] = {"accept_once", NULL};
+        if (posix_spawn(&pid, "./accept_once", &fa, NULL, argv, c->envp) != 0) {
+            perror("spawn");
+            exit(1);
+        }
+        posix_spawn_file_actions_destroy(&fa);
+        const int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (connect(s, (struct sockaddr *)&addr, sizeof addr) != 0 || write(s, "x", 1) != 1) {
+            perror("connect");
+            exit(1);
+        }
+        wait4(pid, &status, 0, &ru);
+        const struct linger abort_close = {1, 0};
+        setsockopt(s, SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
+        close(s);
+        close(l);
+    } else {
+        char *const argv[] = {mode, NULL};
+        if (posix_spawn(&pid, mode, NULL, NULL, argv, c->envp) != 0) {
+            perror("spawn");
+            exit(1);
+        }
+        wait4(pid, &status, 0, &ru);
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "%s failed under %s (status %d)\n", mode, c->name, status);
+        exit(1);
+    }
+    *cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL
+           + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+    *faults = ru.ru_minflt;
+    if (c->ring != NULL) {
+        free_slots(c);
+    }
+}
+
+/* trimmed (10 % each side) mean and its standard error over a sorted copy */
+static void trimmed(const long long *v, int n, double *mean, double *se) {
+    long long *s = malloc(n * sizeof *s);
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp);
+    const int lo = n / 10, hi = n - n / 10;
+    double sum = 0, sq = 0;
+    for (int i = lo; i < hi; i++) {
+        sum += s[i];
+    }
+    *mean = sum / (hi - lo);
+    for (int i = lo; i < hi; i++) {
+        sq += (s[i] - *mean) * (s[i] - *mean);
+    }
+    *se = sqrt(sq / (hi - lo - 1)) / sqrt(hi - lo);
+    free(s);
+}
+
+static long long median(const long long *v, int n) {
+    long long *s = malloc(n * sizeof *s);
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp);
+    const long long m = s[n / 2];
+    free(s);
+    return m;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 4) {
+        fprintf(stderr, "usage: loadcost N connect|accept|PROG CONFIG...\n");
+        return 2;
+    }
+    const int n = atoi(argv[1]);
+    mode = argv[2];
+    const int k = argc - 3;
+    if (k > MAX_CONFIGS) {
+        return 2;
+    }
+    static struct config cfg[MAX_CONFIGS];
+    for (int j = 0; j < k; j++) {
+        struct config *c = &cfg[j];
+        char spec[4200];
+        snprintf(spec, sizeof spec, "%.4000s", argv[3 + j]);
+        char *eq = strchr(spec, '=');
+        char *lib = spec;
+        if (eq != NULL) {
+            *eq = 0;
+            snprintf(c->name, sizeof c->name, "%.63s", spec);
+            lib = eq + 1;
+        } else {
+            snprintf(c->name, sizeof c->name, "%.63s", spec);
+        }
+        char *comma = strchr(lib, ',');
+        if (comma != NULL) {
+            *comma = 0;
+            if (strcmp(comma + 1, "+") == 0) {
+                make_ring(c, j); /* unlinked at the end */
+                char path[4000];
+                snprintf(path, sizeof path, "%s", c->channel);
+                snprintf(c->channel, sizeof c->channel, "TETHER_CHANNEL=%s", path);
+            } else {
+                char path[4000];
+                snprintf(path, sizeof path, "%s", comma + 1);
+                snprintf(c->channel, sizeof c->channel, "TETHER_CHANNEL=%s", path);
+            }
+        }
+        int e = 0;
+        c->envp[e++] = "PATH=/usr/bin:/bin";
+        if (strcmp(lib, "-") != 0) {
+            snprintf(c->preload, sizeof c->preload, "LD_PRELOAD=%.4000s", lib);
+            c->envp[e++] = c->preload;
+        }
+        if (comma != NULL) {
+            c->envp[e++] = c->channel;
+        }
+        c->envp[e] = NULL;
+        c->cpu = calloc(n, sizeof(long long));
+        c->faults = calloc(n, sizeof(long long));
+    }
+    if (strcmp(mode, "connect") == 0) {
+        conn_listener = listener(&conn_addr);
+        snprintf(port_text, sizeof port_text, "%d", ntohs(conn_addr.sin_port));
+    }
+    long long scratch_cpu, scratch_faults;
+    for (int w = 0; w < 10 * k; w++) { /* warm the page cache and the allocator */
+        run_one(&cfg[w % k], &scratch_cpu, &scratch_faults);
+    }
+    for (int i = 0; i < n; i++) {
+        for (int j0 = 0; j0 < k; j0++) {
+            const int j = (i + j0) % k;
+            run_one(&cfg[j], &cfg[j].cpu[i], &cfg[j].faults[i]);
+        }
+    }
+    const int ref = k > 1 ? 1 : 0;
+    long long *diff = calloc(n, sizeof(long long));
+    printf("%s, %d runs per configuration; paired differences against %s\n", mode, n, cfg[ref].name);
+    for (int j = 0; j < k; j++) {
+        struct config *c = &cfg[j];
+        double mean, se;
+        trimmed(c->cpu, n, &mean, &se);
+        printf("%-14s cpu median %7.1f us  trimmed mean %7.1f us  minflt median %3lld", c->name, median(c->cpu, n) / 1e3,
+               mean / 1e3, median(c->faults, n));
+        if (j != ref) {
+            for (int i = 0; i < n; i++) {
+                diff[i] = c->cpu[i] - cfg[ref].cpu[i];
+            }
+            trimmed(diff, n, &mean, &se);
+            printf("  vs %s: median %+7.1f us  trimmed mean %+7.1f +- %4.1f us (%+.2f %%)", cfg[ref].name,
+                   median(diff, n) / 1e3, mean / 1e3, se / 1e3,
+                   100.0 * mean / (double)median(cfg[ref].cpu, n));
+            for (int i = 0; i < n; i++) {
+                diff[i] = c->faults[i] - cfg[ref].faults[i];
+            }
+            printf(" faults %+lld", median(diff, n));
+        }
+        printf("\n");
+    }
+    /* PAIRS="NEW:OLD,...": the paired difference of two builds measured in the same rounds (before/after) */
+    const char *pairs = getenv("PAIRS");
+    char list[1024];
+    snprintf(list, sizeof list, "%s", pairs != NULL ? pairs : "");
+    for (char *save = NULL, *pair = strtok_r(list, ",", &save); pair != NULL; pair = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(pair, ':');
+        int a = -1, b = -1;
+        for (int j = 0; colon != NULL && j < k; j++) {
+            if (strncmp(cfg[j].name, pair, (size_t)(colon - pair)) == 0 && cfg[j].name[colon - pair] == 0) {
+                a = j;
+            }
+            if (strcmp(cfg[j].name, colon + 1) == 0) {
+                b = j;
+            }
+        }
+        if (a < 0 || b < 0) {
+            fprintf(stderr, "PAIRS: no configurations %s\n", pair);
+            continue;
+        }
+        double mean, se;
+        for (int i = 0; i < n; i++) {
+            diff[i] = cfg[a].cpu[i] - cfg[b].cpu[i];
+        }
+        trimmed(diff, n, &mean, &se);
+        printf("%s - %s: cpu median %+7.1f us  trimmed mean %+7.1f +- %4.1f us (%+.2f %% of %s)", cfg[a].name,
+               cfg[b].name, median(diff, n) / 1e3, mean / 1e3, se / 1e3, 100.0 * mean / (double)median(cfg[ref].cpu, n),
+               cfg[ref].name);
+        for (int i = 0; i < n; i++) {
+            diff[i] = cfg[a].faults[i] - cfg[b].faults[i];
+        }
+        trimmed(diff, n, &mean, &se);
+        printf("  faults %+.2f\n", mean);
+    }
+    for (int j = 0; j < k; j++) {
+        if (cfg[j].ring != NULL) {
+            unlink(strchr(cfg[j].channel, '=') + 1);
+        }
+    }
+    double load[3];
+    if (getloadavg(load, 3) == 3) {
+        printf("load average at the end: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
+    }
+    return 0;
+}
