@@ -40,14 +40,12 @@ import java.util.TreeSet;
  */
 public final class CouplingGraph {
     private static final char SEP = '\u001f';
-    private static final Comparator<Evidence> BY_LAST_SEEN =
-        Comparator.<Evidence>comparingLong(e -> e.lastSeenMicros).thenComparing(e -> e.key);
 
     private final long windowMicros;
     private final GraphStore store;
     private final Map<String, ApNode> aps = new HashMap<>();
     private final Map<String, FileNode> files = new HashMap<>();
-    private final TreeSet<Evidence> byLastSeen = new TreeSet<>(BY_LAST_SEEN);
+    private final EvidenceByLastSeen expiry;
     private int evidenceCount;
 
     private final Set<Component> dirty = new LinkedHashSet<>();
@@ -62,6 +60,7 @@ public final class CouplingGraph {
     public CouplingGraph(final long windowMicros, final GraphStore store) {
         this.windowMicros = windowMicros;
         this.store = store;
+        this.expiry = new EvidenceByLastSeen(windowMicros);
     }
 
     // ---------------------------------------------------------------- evidence in
@@ -246,16 +245,19 @@ public final class CouplingGraph {
             ev.lastSeenMicros = t;
             ev.count = count;
             evidenceCount++;
+            expiry.add(ev);
         } else {
-            byLastSeen.remove(ev);
             if (ev.lastSeenMicros < t - windowMicros) {
                 ev.count = count;
             } else {
                 ev.count += count;
             }
-            ev.lastSeenMicros = Math.max(ev.lastSeenMicros, t);
+            if (t > ev.lastSeenMicros) {
+                expiry.beforeSeenAgain(ev);
+                ev.lastSeenMicros = t;
+                expiry.seenAgain(ev);
+            }
         }
-        byLastSeen.add(ev);
         if (!restoring) {
             store.putEvidence(ev.key, persisted(ev));
         }
@@ -306,8 +308,7 @@ public final class CouplingGraph {
         cutoffMicros = cutoff;
         final Set<Component> recheck = new LinkedHashSet<>();
         long latestExpiry = Long.MIN_VALUE;
-        while (!byLastSeen.isEmpty() && byLastSeen.first().lastSeenMicros < cutoff) {
-            final Evidence ev = byLastSeen.pollFirst();
+        for (Evidence ev = expiry.pollSeenBefore(cutoff); ev != null; ev = expiry.pollSeenBefore(cutoff)) {
             evidenceCount--;
             store.deleteEvidence(ev.key);
             // the moment the evidence left the window: the event time of this change

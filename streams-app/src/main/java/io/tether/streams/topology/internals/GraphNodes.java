@@ -85,6 +85,9 @@ final class GraphNodes {
         final String key;
         long lastSeenMicros;
         long count;
+        /** Where {@link EvidenceByLastSeen} keeps it: its time bucket, or its sorted set near the cutoff. */
+        long expiryBucket;
+        boolean expirySorted;
 
         Evidence(final String key) {
             this.key = key;
