@@ -154,10 +154,12 @@ public final class MigrationSetTopology {
             .branch((k, v) -> v.isSet(), Branched.as("sets"))
             .defaultBranch(Branched.as("index"));
 
+        // the graph encoded each set already (to hold back one too large to write): the sink writes those bytes;
+        // the table below reads the topic with the Avro serde
         final Serde<MigrationSet> setSerde = avro(MigrationSet.class, options);
-        final KStream<String, MigrationSet> sets = branches.get("graph-output-sets")
-            .mapValues(GraphOutput::set, Named.as("set-values"));
-        sets.to(options.migrationSetsTopic(), Produced.with(keys, setSerde).withName("migration-sets-sink"));
+        final KStream<String, byte[]> sets = branches.get("graph-output-sets")
+            .mapValues(GraphOutput::setRecord, Named.as("set-values"));
+        sets.to(options.migrationSetsTopic(), Produced.with(keys, Serdes.ByteArray()).withName("migration-sets-sink"));
         // the query tables read the output topics back: the graph task re-keys (component id, ap), and tables
         // straight off its output would each need a repartition topic; the compacted topics are partitioned already.
         // The sets are the bulk of what the app writes: one versioned table answers both "now" (its latest value)
@@ -266,7 +268,8 @@ public final class MigrationSetTopology {
             @Override
             public CouplingGraphProcessor get() {
                 return new CouplingGraphProcessor(options.evidenceWindow(), options.evidenceLateness(),
-                    options.expiryInterval(), options.emitInterval());
+                    options.expiryInterval(), options.emitInterval(),
+                    avro(MigrationSet.class, options).serializer(), options.migrationSetsTopic());
             }
 
             @Override

@@ -1,9 +1,12 @@
 package io.tether.streams.topology.internals;
 
+import io.tether.schemas.model.MigrationSet;
 import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.StoreNames;
 import java.time.Duration;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
  *   <li>changed sets are emitted on wall-clock time every {@code emitInterval} (coalescing a busy component's
  *       changes), after every record if the interval is zero, and after every expiry round.</li>
  * </ul>
+ *
+ * <p>A set is encoded here, once, with the sets topic's serializer: its size decides whether it can be written at all,
+ * and the sink writes the same bytes.
  */
 public final class CouplingGraphProcessor implements Processor<String, GraphEvent, String, GraphOutput> {
     /**
@@ -43,13 +49,22 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
     private final Duration emitInterval;
     private ProcessorContext<String, GraphOutput> context;
     private CouplingGraph graph;
-    private final SetSizer sizer = new SetSizer();
+    private final Serializer<MigrationSet> setSerializer;
+    private final String setsTopic;
     private long maxSetBytes;
     private Sensor oversized;
     private final LogLimiter oversizedWarnings = new LogLimiter(Duration.ofMinutes(1));
+    private final LogLimiter unencodableWarnings = new LogLimiter(Duration.ofMinutes(1));
 
+    /**
+     * @param setSerializer the sets topic's value serializer (configured): the sink writes what it makes here
+     * @param setsTopic     the topic the sets go to (the serializer's subject is named after it)
+     */
     public CouplingGraphProcessor(final Duration window, final Duration lateness, final Duration expiryInterval,
-                                  final Duration emitInterval) {
+                                  final Duration emitInterval, final Serializer<MigrationSet> setSerializer,
+                                  final String setsTopic) {
+        this.setSerializer = setSerializer;
+        this.setsTopic = setsTopic;
         this.windowMicros = window.toNanos() / 1000L;
         this.latenessMicros = lateness.toNanos() / 1000L;
         this.expiryInterval = expiryInterval;
@@ -99,13 +114,36 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
 
     private void emit(final GraphChanges changes) {
         for (final GraphChanges.SetChange s : changes.sets()) {
-            if (s.set() != null && tooLarge(s)) {
-                continue;
+            final byte[] record;
+            if (s.set() == null) {
+                record = null;
+            } else {
+                record = encode(s);
+                if (record == null || tooLarge(s, record.length)) {
+                    continue;
+                }
             }
-            context.forward(new Record<>(s.componentId(), GraphOutput.set(s.set()), millis(s.timeMicros())));
+            context.forward(new Record<>(s.componentId(), GraphOutput.set(record), millis(s.timeMicros())));
         }
         for (final GraphChanges.IndexChange i : changes.index()) {
             context.forward(new Record<>(i.ap(), GraphOutput.index(i.componentId()), millis(i.timeMicros())));
+        }
+    }
+
+    /**
+     * The set's record for the sets topic, or null when it cannot be encoded (the registry refused its schema):
+     * logged, and the other sets of the round still go out, as the sink's production handler let them before the
+     * encoding moved here.
+     */
+    private byte[] encode(final GraphChanges.SetChange s) {
+        try {
+            return setSerializer.serialize(setsTopic, s.set());
+        } catch (final SerializationException e) {
+            if (unencodableWarnings.allow(System.currentTimeMillis())) {
+                LOG.error("migration set of component {} not written: cannot encode it for {} ({} more since the last "
+                    + "such message): {}", s.componentId(), setsTopic, unencodableWarnings.takeHeld(), e.toString());
+            }
+            return null;
         }
     }
 
@@ -114,8 +152,7 @@ public final class CouplingGraphProcessor implements Processor<String, GraphEven
      * transaction, and the task would fail again on every retry of the same input. Such a set is held back (the
      * table keeps the component's previous set), counted and logged; later, smaller versions go out as usual.
      */
-    private boolean tooLarge(final GraphChanges.SetChange s) {
-        final long bytes = sizer.bytes(s.set());
+    private boolean tooLarge(final GraphChanges.SetChange s, final long bytes) {
         if (bytes <= maxSetBytes) {
             return false;
         }
