@@ -30,8 +30,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * One instance of the streams app: the topology running in Kafka Streams, and the HTTP API that answers queries from
@@ -62,8 +60,12 @@ public final class TetherStreamsApp implements AutoCloseable {
     private HttpApi http;
     /** How soon metrics Kafka Streams adds while running (new tasks, Tether's sensors) reach /metrics. */
     private static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
+    /** How long after a state change metrics are looked for every {@link #METRICS_REFRESH}. */
+    private static final Duration METRICS_BUSY = Duration.ofSeconds(60);
+    /** How often otherwise (Micrometer's default). */
+    private static final Duration METRICS_IDLE_REFRESH = Duration.ofMinutes(1);
     private KafkaStreamsMetrics streamsMetrics;
-    private ScheduledExecutorService metricsScheduler;
+    private MetricsRefreshScheduler metricsScheduler;
     private RemoteStores remote;
 
     /**
@@ -108,12 +110,10 @@ public final class TetherStreamsApp implements AutoCloseable {
             });
             // Kafka Streams adds metrics as tasks start (Tether's own sensors among them: unattributed, mispartitioned
             // and oversized); Micrometer looks for new ones every minute by default, so they were missing from
-            // /metrics for up to a minute after every start or rebalance
-            metricsScheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                final Thread thread = new Thread(runnable, "tether-metrics-refresh");
-                thread.setDaemon(true);
-                return thread;
-            });
+            // /metrics for up to a minute after every start or rebalance. But the binder re-binds all of them whenever
+            // it finds a change, which a busy app's clients make often: the short rate only for a while after each
+            // state change (MetricsRefreshScheduler), the binder's default rate otherwise
+            metricsScheduler = new MetricsRefreshScheduler("tether-metrics-refresh", METRICS_BUSY, METRICS_IDLE_REFRESH);
             streamsMetrics = new KafkaStreamsMetrics(instance, List.of(), metricsScheduler, METRICS_REFRESH);
             streamsMetrics.bindTo(metrics);
             streams = instance;
@@ -233,6 +233,10 @@ public final class TetherStreamsApp implements AutoCloseable {
 
     private void onStateChange(final KafkaStreams.State newState, final KafkaStreams.State oldState) {
         LOG.info("streams state {} -> {}", oldState, newState);
+        final MetricsRefreshScheduler refresh = metricsScheduler;
+        if (refresh != null) {
+            refresh.stateChanged();
+        }
         if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
             finalState = newState;
             if (newState == KafkaStreams.State.ERROR) {
