@@ -223,7 +223,7 @@ public final class TetherConfig extends AbstractConfig {
         final HostInfo server = applicationServer(boundHttpPort);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server.host() + ":" + server.port());
         try {
-            new StreamsConfig(props);
+            new UnloggedStreamsConfig(props);
         } catch (final ConfigException e) {
             throw e;
         } catch (final RuntimeException e) {

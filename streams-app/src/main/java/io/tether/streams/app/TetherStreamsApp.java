@@ -144,7 +144,7 @@ public final class TetherStreamsApp implements AutoCloseable {
      * does not fit would fail its transaction over and over; the graph holds it back and counts it instead.
      */
     static int maxSetBytes(final Properties props, final TopicSetup.TopicFacts topics) {
-        final Object request = new StreamsConfig(props).getProducerConfigs("tether-limits")
+        final Object request = new UnloggedStreamsConfig(props).getProducerConfigs("tether-limits")
             .get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         int limit = request == null ? 1024 * 1024 : Integer.parseInt(request.toString());
         if (topics.maxRecordBytes() > 0) {

@@ -51,7 +51,7 @@ final class TopicSetup {
      * @throws TopicSetupException when the brokers cannot be reached, or the input topics differ in partitions
      */
     static TopicFacts ensure(final Properties streamsProps, final List<RequiredTopic> topics) {
-        final StreamsConfig streamsConfig = new StreamsConfig(streamsProps);
+        final StreamsConfig streamsConfig = new UnloggedStreamsConfig(streamsProps);
         final List<NewTopic> wanted = new ArrayList<>();
         for (final RequiredTopic topic : topics) {
             wanted.add(new NewTopic(topic.name(), Optional.empty(), Optional.empty()).configs(topic.configs()));
