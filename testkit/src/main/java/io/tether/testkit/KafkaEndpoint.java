@@ -44,8 +44,9 @@ public interface KafkaEndpoint {
     }
 
     /**
-     * Creates a topic and waits until the controller has accepted it. An existing topic is left as it is, so
-     * test classes sharing one broker can all declare what they need.
+     * Creates a topic and waits until the brokers describe it (under KRaft the controller acknowledges a creation
+     * before the brokers have applied it). An existing topic is left as it is, so test classes sharing one broker
+     * can all declare what they need.
      */
     default void createTopic(final String name, final int partitions, final Map<String, String> configs) {
         final NewTopic topic = new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor())).configs(configs);
@@ -59,21 +60,25 @@ public interface KafkaEndpoint {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
         }
+        onceKnown(name, () -> admin().describeTopics(List.of(name)).allTopicNames().get());
+    }
+
+    /** A question about a topic the brokers may not know yet. */
+    @FunctionalInterface
+    interface TopicQuery<T> {
+        T ask() throws ExecutionException, InterruptedException;
     }
 
     /**
-     * One config value of a topic as the brokers describe it. Under KRaft a creation is acknowledged once the
-     * controller has committed it, and the broker asked next may not know the topic for a moment: asked again, for
-     * at most 30 s.
+     * Asks again, for at most 30 s, while the broker answering does not know the topic yet: under KRaft a creation is
+     * acknowledged once the controller has committed it, before every broker has applied it.
      */
-    default String topicConfig(final String topic, final String name) {
-        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    default <T> T onceKnown(final String topic, final TopicQuery<T> query) {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
             while (true) {
                 try {
-                    final ConfigEntry entry = admin().describeConfigs(List.of(resource)).all().get().get(resource).get(name);
-                    return entry == null ? null : entry.value();
+                    return query.ask();
                 } catch (final ExecutionException e) {
                     if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
                         throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
@@ -85,5 +90,13 @@ public interface KafkaEndpoint {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);
         }
+    }
+
+    /** One config value of a topic as the brokers describe it (asked again while they do not know the topic yet). */
+    default String topicConfig(final String topic, final String name) {
+        final ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        final ConfigEntry entry = onceKnown(topic, () -> admin().describeConfigs(List.of(resource)).all().get().get(resource))
+            .get(name);
+        return entry == null ? null : entry.value();
     }
 }
