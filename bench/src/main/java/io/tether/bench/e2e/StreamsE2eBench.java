@@ -55,7 +55,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
  *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]
- *     [--streams-config key=value,...]</pre>
+ *     [--streams-config key=value,...] [--dump-sets DIR]</pre>
  */
 public final class StreamsE2eBench {
     /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
@@ -426,6 +426,9 @@ public final class StreamsE2eBench {
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
                         total, (end - running) / 1e9, d.rate(), s.outputEnd());
                     sanityCheck(app);
+                    if (args.dumpSets != null) {
+                        dumpSets(app, phase);
+                    }
                     for (final String line : GroupProgress.writeVolume(kafka.admin(), applicationId,
                             outputs.stream().map(TopicPartition::topic).collect(java.util.stream.Collectors.toSet()),
                             total)) {
@@ -472,6 +475,41 @@ public final class StreamsE2eBench {
             summary.add(line);
         } catch (final IOException e) {
             log("  sanity check failed: %s", e.getMessage());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Saves every known AP's migration set, as the HTTP API answers it, to {@code <dump-sets>/<phase>.json} (one
+     * object keyed by AP, keys sorted at every level), so that two phases over the same history can be diffed:
+     * the determinism check of issue 4 against real brokers and several stream threads.
+     */
+    private void dumpSets(final TetherStreamsApp app, final String phase) {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT, true);
+        try {
+            final HttpClient http = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + app.httpPort() + "/api/v1/";
+            final com.fasterxml.jackson.databind.JsonNode aps = json.readTree(http.send(HttpRequest.newBuilder(
+                URI.create(base + "aps")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("aps");
+            final java.util.TreeMap<String, Object> sets = new java.util.TreeMap<>();
+            for (final com.fasterxml.jackson.databind.JsonNode entry : aps) {
+                final String ap = entry.get("ap").asText();
+                final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "migration-set?ap="
+                    + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                sets.put(ap, json.readValue(r.body(), Object.class));
+            }
+            final Path dir = Path.of(args.dumpSets);
+            Files.createDirectories(dir);
+            final Path file = dir.resolve(phase + ".json");
+            Files.writeString(file, json.writeValueAsString(sets));
+            log("  %d APs' sets saved to %s", sets.size(), file);
+        } catch (final IOException e) {
+            log("  could not save the sets: %s", e.getMessage());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -572,7 +610,7 @@ public final class StreamsE2eBench {
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
                         List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams,
-                        Map<String, String> streamsConfig) {
+                        Map<String, String> streamsConfig, String dumpSets) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -594,10 +632,10 @@ public final class StreamsE2eBench {
                 Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")),
                 m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null,
                 Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")),
-                settings(m.getOrDefault("streams-config", "")));
+                settings(m.getOrDefault("streams-config", "")), m.get("dump-sets"));
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
                 "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms",
-                "bare-streams", "streams-config"));
+                "bare-streams", "streams-config", "dump-sets"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
