@@ -55,7 +55,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
  *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]
- *     [--streams-config key=value,...] [--dump-sets DIR] [--join-grace-s S]</pre>
+ *     [--streams-config key=value,...] [--dump-sets DIR] [--join-window-s S]
+ *     [--join-grace-s S]</pre>
  */
 public final class StreamsE2eBench {
     /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
@@ -192,11 +193,14 @@ public final class StreamsE2eBench {
                     log("  pre-load %,d / %,d", i, args.events);
                 }
             }
-            // past the attribution grace (30 s) and the connection join's window + grace (30 s + 30 s or --join-grace-s),
+            // past the attribution grace (30 s) and the connection join's window + grace (30 s + 30 s, or --join-window-s
+            // and --join-grace-s),
             // within the process
             // table's history (2 min), so that the last events are released and still find their process
             final long joinGraceSeconds = args.joinGraceSeconds == null ? 30 : args.joinGraceSeconds;
-            final long flushTime = base + spanMicros + Duration.ofSeconds(35 + joinGraceSeconds).toNanos() / 1000;
+            final long joinWindowSeconds = args.joinWindowSeconds == null ? 30 : args.joinWindowSeconds;
+            final long flushTime = base + spanMicros
+                + Duration.ofSeconds(joinWindowSeconds + joinGraceSeconds + 5).toNanos() / 1000;
             for (int p = 0; p < args.partitions; p++) {
                 for (int k = 0; k < 8; k++) {
                     for (final EventMix.Event e : EventMix.streamTimeAdvance(p * 8 + k, flushTime)) {
@@ -362,6 +366,7 @@ public final class StreamsE2eBench {
         log("%s: starting the streams app (%s, %d threads, exactly_once_v2) on %,d pre-loaded records...", phase,
             applicationId, args.threads, total);
         final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null,
+            args.joinWindowSeconds == null ? null : Duration.ofSeconds(args.joinWindowSeconds),
             args.joinGraceSeconds == null ? null : Duration.ofSeconds(args.joinGraceSeconds));
         final long start = System.nanoTime();
         final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), applicationId, options,
@@ -613,7 +618,8 @@ public final class StreamsE2eBench {
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
                         List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams,
-                        Map<String, String> streamsConfig, String dumpSets, Integer joinGraceSeconds) {
+                        Map<String, String> streamsConfig, String dumpSets, Integer joinWindowSeconds,
+                        Integer joinGraceSeconds) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -636,10 +642,11 @@ public final class StreamsE2eBench {
                 m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null,
                 Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")),
                 settings(m.getOrDefault("streams-config", "")), m.get("dump-sets"),
+                m.containsKey("join-window-s") ? Integer.valueOf(m.get("join-window-s")) : null,
                 m.containsKey("join-grace-s") ? Integer.valueOf(m.get("join-grace-s")) : null);
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
                 "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms",
-                "bare-streams", "streams-config", "dump-sets", "join-grace-s"));
+                "bare-streams", "streams-config", "dump-sets", "join-window-s", "join-grace-s"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
