@@ -26,6 +26,12 @@ final class BenchApp {
 
     static TopologyOptions options(final String prefix, final String outputPrefix, final String registryUrl,
                                    final Duration pidTableGrace) {
+        return options(prefix, outputPrefix, registryUrl, pidTableGrace, null, null);
+    }
+
+    /** @param joinWindow, joinGrace null: the app's default */
+    static TopologyOptions options(final String prefix, final String outputPrefix, final String registryUrl,
+                                   final Duration pidTableGrace, final Duration joinWindow, final Duration joinGrace) {
         final TopologyOptions.Builder b = TopologyOptions.builder()
             .execTopic(EventKind.EXEC.topic(prefix)).forkTopic(EventKind.FORK.topic(prefix))
             .exitTopic(EventKind.EXIT.topic(prefix)).openTopic(EventKind.OPEN.topic(prefix))
@@ -35,6 +41,12 @@ final class BenchApp {
             .serdeConfig(AvroSerdeConfig.SCHEMA_REGISTRY_URL, registryUrl);
         if (pidTableGrace != null) {
             b.pidTableGrace(pidTableGrace);
+        }
+        if (joinWindow != null) {
+            b.joinWindow(joinWindow);
+        }
+        if (joinGrace != null) {
+            b.joinGrace(joinGrace);
         }
         return b.build();
     }

@@ -55,7 +55,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
  *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]
- *     [--streams-config key=value,...]</pre>
+ *     [--streams-config key=value,...] [--dump-sets DIR] [--join-window-s S]
+ *     [--join-grace-s S]</pre>
  */
 public final class StreamsE2eBench {
     /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
@@ -192,9 +193,14 @@ public final class StreamsE2eBench {
                     log("  pre-load %,d / %,d", i, args.events);
                 }
             }
-            // past the attribution grace (30 s) and the connection join's window + grace (60 s), within the process
+            // past the attribution grace (30 s) and the connection join's window + grace (30 s + 30 s, or --join-window-s
+            // and --join-grace-s),
+            // within the process
             // table's history (2 min), so that the last events are released and still find their process
-            final long flushTime = base + spanMicros + Duration.ofSeconds(65).toNanos() / 1000;
+            final long joinGraceSeconds = args.joinGraceSeconds == null ? 30 : args.joinGraceSeconds;
+            final long joinWindowSeconds = args.joinWindowSeconds == null ? 30 : args.joinWindowSeconds;
+            final long flushTime = base + spanMicros
+                + Duration.ofSeconds(joinWindowSeconds + joinGraceSeconds + 5).toNanos() / 1000;
             for (int p = 0; p < args.partitions; p++) {
                 for (int k = 0; k < 8; k++) {
                     for (final EventMix.Event e : EventMix.streamTimeAdvance(p * 8 + k, flushTime)) {
@@ -359,7 +365,9 @@ public final class StreamsE2eBench {
                         final List<TopicPartition> inputs, final long total) throws Exception {
         log("%s: starting the streams app (%s, %d threads, exactly_once_v2) on %,d pre-loaded records...", phase,
             applicationId, args.threads, total);
-        final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null);
+        final TopologyOptions options = BenchApp.options(HISTORY, outputPrefix, registry.url(), null,
+            args.joinWindowSeconds == null ? null : Duration.ofSeconds(args.joinWindowSeconds),
+            args.joinGraceSeconds == null ? null : Duration.ofSeconds(args.joinGraceSeconds));
         final long start = System.nanoTime();
         final TetherStreamsApp app = BenchApp.start(kafka.bootstrapServers(), registry.url(), applicationId, options,
             stateRoot.resolve(applicationId), args.threads, args.commitMs, args.streamsConfig,
@@ -426,6 +434,9 @@ public final class StreamsE2eBench {
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
                         total, (end - running) / 1e9, d.rate(), s.outputEnd());
                     sanityCheck(app);
+                    if (args.dumpSets != null) {
+                        dumpSets(app, phase);
+                    }
                     for (final String line : GroupProgress.writeVolume(kafka.admin(), applicationId,
                             outputs.stream().map(TopicPartition::topic).collect(java.util.stream.Collectors.toSet()),
                             total)) {
@@ -472,6 +483,41 @@ public final class StreamsE2eBench {
             summary.add(line);
         } catch (final IOException e) {
             log("  sanity check failed: %s", e.getMessage());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Saves every known AP's migration set, as the HTTP API answers it, to {@code <dump-sets>/<phase>.json} (one
+     * object keyed by AP, keys sorted at every level), so that two phases over the same history can be diffed:
+     * the determinism check of issue 4 against real brokers and several stream threads.
+     */
+    private void dumpSets(final TetherStreamsApp app, final String phase) {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT, true);
+        try {
+            final HttpClient http = HttpClient.newHttpClient();
+            final String base = "http://127.0.0.1:" + app.httpPort() + "/api/v1/";
+            final com.fasterxml.jackson.databind.JsonNode aps = json.readTree(http.send(HttpRequest.newBuilder(
+                URI.create(base + "aps")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("aps");
+            final java.util.TreeMap<String, Object> sets = new java.util.TreeMap<>();
+            for (final com.fasterxml.jackson.databind.JsonNode entry : aps) {
+                final String ap = entry.get("ap").asText();
+                final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "migration-set?ap="
+                    + URLEncoder.encode(ap, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+                sets.put(ap, json.readValue(r.body(), Object.class));
+            }
+            final Path dir = Path.of(args.dumpSets);
+            Files.createDirectories(dir);
+            final Path file = dir.resolve(phase + ".json");
+            Files.writeString(file, json.writeValueAsString(sets));
+            log("  %d APs' sets saved to %s", sets.size(), file);
+        } catch (final IOException e) {
+            log("  could not save the sets: %s", e.getMessage());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -572,7 +618,8 @@ public final class StreamsE2eBench {
     private record Args(long events, int partitions, int threads, int hosts, int groups, double historySeconds,
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
                         List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams,
-                        Map<String, String> streamsConfig) {
+                        Map<String, String> streamsConfig, String dumpSets, Integer joinWindowSeconds,
+                        Integer joinGraceSeconds) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -594,10 +641,12 @@ public final class StreamsE2eBench {
                 Boolean.parseBoolean(m.getOrDefault("tether-replay", "true")),
                 m.containsKey("commit-ms") ? Integer.valueOf(m.get("commit-ms")) : null,
                 Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")),
-                settings(m.getOrDefault("streams-config", "")));
+                settings(m.getOrDefault("streams-config", "")), m.get("dump-sets"),
+                m.containsKey("join-window-s") ? Integer.valueOf(m.get("join-window-s")) : null,
+                m.containsKey("join-grace-s") ? Integer.valueOf(m.get("join-grace-s")) : null);
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
                 "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms",
-                "bare-streams", "streams-config"));
+                "bare-streams", "streams-config", "dump-sets", "join-window-s", "join-grace-s"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }

@@ -71,7 +71,10 @@ class ReplayDeterminismTest extends TopologyTestBase {
         return last;
     }
 
-    /** APs on three hosts that read and write files and talk to each other and to the outside, over a minute. */
+    /**
+     * APs on three hosts that read and write files, talk to each other and to the outside, and fork short-lived
+     * workers, over a minute.
+     */
     private List<Timed> history(final Random random) {
         final List<Timed> events = new ArrayList<>();
         final List<Proc> procs = new ArrayList<>();
@@ -90,8 +93,16 @@ class ReplayDeterminismTest extends TopologyTestBase {
             final Proc p = procs.get(random.nextInt(procs.size()));
             // app a on one host only talks to and shares files with app a on other hosts: four groups
             final int group = p.pid() - 100;
-            final int kind = random.nextInt(10);
-            if (kind < 6) {
+            final int kind = random.nextInt(12);
+            if (kind >= 10) {
+                // a short-lived worker (forked, opens a file, exits within milliseconds): shuffled, its exit may
+                // arrive before its fork, and it must still leave its AP's live pids
+                final Proc worker = proc(p.host(), 1_000 + i, at);
+                final String path = "/srv/group-" + group + "/worker.conf";
+                events.add(new Timed(at, () -> fork(worker, p, at)));
+                events.add(new Timed(at + 1, () -> open(worker, at + 1, path, AccessMode.READ)));
+                events.add(new Timed(at + 2, () -> exit(worker, at + 2)));
+            } else if (kind < 6) {
                 final String path = "/srv/group-" + group + "/file-" + random.nextInt(3);
                 final AccessMode mode = random.nextInt(6) == 0 ? AccessMode.WRITE : AccessMode.READ;
                 events.add(new Timed(at, () -> open(p, at, path, mode)));

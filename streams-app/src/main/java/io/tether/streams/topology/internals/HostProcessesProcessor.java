@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  *   <li>exec: from its time on, the instance runs the program;</li>
  *   <li>fork: the child runs its parent's program (the version valid at the fork's time) until it execs; a fork
  *       whose parent is not known yet waits in {@link StoreNames#PENDING_FORKS} for the parent's exec;</li>
- *   <li>exit: a tombstone just after the exit, so that a later instance with the same pid never inherits it;</li>
+ *   <li>exit: a tombstone just after the exit, so that a later instance with the same pid never inherits it; an
+ *       exit processed before its instance's fork or exec (same millisecond, another input topic) waits for it in
+ *       {@link StoreNames#PENDING_EVENTS}, so that the pid still leaves the graph's live pids;</li>
  *   <li>open/connect/accept of a known instance are attributed and forwarded at once. An event whose instance is
  *       not known yet waits in {@link StoreNames#PENDING_EVENTS} and is attributed the moment its exec or fork
  *       arrives; once its own input partition's event time passes its time plus the grace (checked as each
@@ -190,7 +192,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
                 fork(h.getHostId(), h.getPid(), h.getStartTime(), f.getParentPid(), f.getParentStartTime(),
                     h.getTimeMicros(), Sources.mask(h.getSource()));
             }
-            case EXIT -> exit(h);
+            case EXIT -> exit(e, h);
             case OPEN, CONNECT, ACCEPT -> attribute(e, h, record.headers());
             default -> throw new IllegalStateException("unknown event type " + e.type());
         }
@@ -266,7 +268,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         }
     }
 
-    private void exit(final EventHeader h) {
+    private void exit(final HostEvent e, final EventHeader h) {
         final String key = ProcessKey.of(h.getHostId(), h.getPid());
         // the tombstone goes 1 ms after the exit: calls made in the exit's own millisecond still belong to it
         final long at = millis(h.getTimeMicros()) + 1;
@@ -277,9 +279,19 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         programs.delete(key, at);
         latest.end(key, h.getStartTime(), at);
         if (current != null && current.value().startTime() == h.getStartTime()) {
-            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(h.getHostId(),
-                current.value().program(), h.getPid(), Sources.mask(h.getSource()), h.getTimeMicros())), at));
+            forwardExit(key, h, current.value().program());
+        } else if (clock(e.sourcePartition()) <= millis(h.getTimeMicros()) + graceMillis) {
+            // the instance's fork or exec has not been processed yet: a task takes records of the same millisecond
+            // from its input topics in no fixed order, so an exit may come first. Its fork would then put the pid
+            // in the graph for good; the exit waits for it like an event does (and is dropped unseen after the
+            // grace: the exit of a process nobody saw start changes no set)
+            waitForInstance(e, h);
         }
+    }
+
+    private void forwardExit(final String key, final EventHeader h, final String program) {
+        context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(h.getHostId(), program, h.getPid(),
+            Sources.mask(h.getSource()), h.getTimeMicros())), millis(h.getTimeMicros()) + 1));
     }
 
     private void dropStalePendingForks(final long streamTimeMillis) {
@@ -306,11 +318,16 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         } else if (clock(e.sourcePartition()) > millis(h.getTimeMicros()) + graceMillis) {
             giveUp(e, h, headers);
         } else {
-            final String key = pendingKey(h);
-            pendingIndex(e.sourcePartition()).add(new PendingRef(millis(h.getTimeMicros()), key));
-            pendingEventKeys.add(key);
-            pendingEvents.put(key, e);
+            waitForInstance(e, h);
         }
+    }
+
+    /** Keeps an event of an instance not known yet in {@link StoreNames#PENDING_EVENTS} until its exec or fork. */
+    private void waitForInstance(final HostEvent e, final EventHeader h) {
+        final String key = pendingKey(h);
+        pendingIndex(e.sourcePartition()).add(new PendingRef(millis(h.getTimeMicros()), key));
+        pendingEventKeys.add(key);
+        pendingEvents.put(key, e);
     }
 
     /** The attributed output of an event, or null while its process instance is unknown at the event's time. */
@@ -343,6 +360,10 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         for (final KeyValue<String, HostEvent> w : waitingFor(pendingEvents, pendingEventKeys,
             instancePrefix(host, pid, version.startTime()))) {
             final EventHeader h = w.value.header();
+            if (w.value.type() == EventType.EXIT) {
+                resolvePendingExit(w.key, w.value);
+                continue;
+            }
             final HostOutput result = lookup(w.value, h);
             if (result != null) {
                 context.forward(new Record<>(processKey(h), result, millis(h.getTimeMicros())));
@@ -351,6 +372,24 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
                 pendingIndex(w.value.sourcePartition()).remove(new PendingRef(millis(h.getTimeMicros()), w.key));
             }
         }
+    }
+
+    /**
+     * An exit that came before its instance's fork or exec: once a version of the instance valid at the exit is in
+     * the table, the exit goes to the graph as it would have in time order (the tombstone is in the table already).
+     */
+    private void resolvePendingExit(final String pendingKey, final HostEvent e) {
+        final EventHeader h = e.header();
+        final String key = processKey(h);
+        final VersionedRecord<ProcessVersion> atExit = programs.get(key, millis(h.getTimeMicros()));
+        if (atExit == null || atExit.value().startTime() != h.getStartTime()) {
+            return; // the version put starts after the exit (stale news), or is not this instance's
+        }
+        pendingEvents.delete(pendingKey);
+        pendingEventKeys.remove(pendingKey);
+        pendingIndex(e.sourcePartition()).remove(new PendingRef(millis(h.getTimeMicros()), pendingKey));
+        latest.end(key, h.getStartTime(), millis(h.getTimeMicros()) + 1);
+        forwardExit(key, h, atExit.value().program());
     }
 
     /** Gives up the waiting events of one source partition that its clock has carried past the grace. */
@@ -366,7 +405,9 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             final HostEvent e = pendingEvents.get(due.key());
             if (e != null) {
                 pendingEvents.delete(due.key());
-                giveUp(e, e.header(), new RecordHeaders());
+                if (e.type() != EventType.EXIT) {
+                    giveUp(e, e.header(), new RecordHeaders());
+                }
             }
         }
     }
