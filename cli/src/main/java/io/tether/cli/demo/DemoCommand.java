@@ -108,8 +108,8 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("tether demo: starting the programs in " + work + " for " + duration.toSeconds() + " s ...");
                 try (DemoWorkload workload = DemoWorkload.start(work, hosts, probeEnv, python, appPort, kvPort, rounds)) {
                     final long deadline = System.nanoTime() + duration.toNanos();
-                    final Optional<String> frontend = awaitFrontEndSet(client, hosts, deadline);
-                    printSets(client, hosts);
+                    final Optional<String> frontend = awaitFrontEndSet(client, hosts, work, deadline);
+                    printSets(client, hosts, work);
                     if (frontend.isEmpty()) {
                         out.println("tether demo: the front end's set did not reach the app server, batch job and key-value"
                                 + " store within " + duration.toSeconds() + " s; see the logs in " + work);
@@ -147,10 +147,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Polls (bounded by the deadline) until the front end's set holds the three programs it must pull in. */
-    private Optional<String> awaitFrontEndSet(final ApiClient client, final DemoHosts hosts, final long deadline)
+    private Optional<String> awaitFrontEndSet(final ApiClient client, final DemoHosts hosts, final Path work,
+                                              final long deadline)
             throws IOException, InterruptedException {
         while (System.nanoTime() < deadline) {
-            final Optional<String> frontend = DemoSets.apOf(client, hosts.host(DemoWorkload.WEB).hostId(), "frontend.py");
+            final Optional<String> frontend = DemoSets.apOf(client, hosts.host(DemoWorkload.WEB).hostId(), "frontend.py", work);
             if (frontend.isPresent()) {
                 final Optional<JsonNode> set = client.migrationSet(frontend.get(), null);
                 if (set.isPresent() && DemoSets.containsScripts(set.get(), List.of("appserver.py", "batch.py", "kvstore.py"))) {
@@ -162,11 +163,11 @@ public final class DemoCommand implements Callable<Integer> {
         return Optional.empty();
     }
 
-    private void printSets(final ApiClient client, final DemoHosts hosts) throws IOException {
+    private void printSets(final ApiClient client, final DemoHosts hosts, final Path work) throws IOException {
         out.println();
         for (final DemoWorkload.Program program : DemoWorkload.PROGRAMS) {
             final String hostId = hosts.host(program.host()).hostId();
-            final Optional<String> ap = DemoSets.apOf(client, hostId, program.script());
+            final Optional<String> ap = DemoSets.apOf(client, hostId, program.script(), work);
             if (ap.isEmpty()) {
                 out.println(program.script() + "@" + hostId + ": not seen yet");
                 continue;

@@ -3,6 +3,7 @@ package io.tether.cli.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tether.cli.internals.ApiClient;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +13,22 @@ public final class DemoSets {
     private DemoSets() {
     }
 
-    /** The AP id of the demo program running {@code script} on {@code hostId}, if the API knows it. */
-    public static Optional<String> apOf(final ApiClient client, final String hostId, final String script) throws IOException {
+    /**
+     * The AP id of this run's demo program running {@code script} on {@code hostId}, if the API knows it yet: the
+     * script in this run's {@code workDir}, because a data dir that kept an earlier demo's state (within the evidence
+     * window) knows that run's programs too.
+     */
+    public static Optional<String> apOf(final ApiClient client, final String hostId, final String script,
+                                        final Path workDir) throws IOException {
+        final List<String> paths = new ArrayList<>(List.of(workDir.resolve("bin").resolve(script).toString()));
+        try {
+            paths.add(workDir.toRealPath().resolve("bin").resolve(script).toString());
+        } catch (final IOException e) {
+            // the work dir is gone (the demo cleaned up): its programs are matched by the path as given
+        }
         for (final JsonNode ap : client.aps()) {
-            if (ap.path("host").asText().equals(hostId) && ap.path("program").asText().endsWith("/" + script)) {
+            final String program = ap.path("program").asText();
+            if (ap.path("host").asText().equals(hostId) && paths.stream().anyMatch(program::endsWith)) {
                 return Optional.of(ap.path("ap").asText());
             }
         }
