@@ -1,12 +1,14 @@
 package io.tether.testkit;
 
+import io.tether.schemas.topic.TopicQueries;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,7 +16,6 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * A running Kafka cluster a test talks to, whatever started it: the in-process {@link KafkaBrokerExtension}
@@ -63,29 +64,14 @@ public interface KafkaEndpoint {
         onceKnown(name, () -> admin().describeTopics(List.of(name)).allTopicNames().get());
     }
 
-    /** A question about a topic the brokers may not know yet. */
-    @FunctionalInterface
-    interface TopicQuery<T> {
-        T ask() throws ExecutionException, InterruptedException;
-    }
-
-    /**
-     * Asks again, for at most 30 s, while the broker answering does not know the topic yet: under KRaft a creation is
-     * acknowledged once the controller has committed it, before every broker has applied it.
-     */
-    default <T> T onceKnown(final String topic, final TopicQuery<T> query) {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    /** Asks again, for at most 30 s, while the broker answering does not know the topic yet. */
+    default <T> T onceKnown(final String topic, final TopicQueries.TopicQuery<T> query) {
         try {
-            while (true) {
-                try {
-                    return query.ask();
-                } catch (final ExecutionException e) {
-                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                        throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-                    }
-                    Thread.sleep(100);
-                }
-            }
+            return TopicQueries.onceKnown(query, Duration.ofSeconds(30));
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("could not describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("no answer describing topic " + topic, e);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topic " + topic, e);

@@ -12,6 +12,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static io.tether.schemas.topic.TopicQueries.onceKnown;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,7 +101,7 @@ final class TopicSetup {
         }
         int smallest = Integer.MAX_VALUE;
         final Map<ConfigResource, Config> configs = onceKnown(() -> admin.describeConfigs(wanted.keySet()).all()
-            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS), Duration.ofSeconds(TIMEOUT_SECONDS));
         for (final Map.Entry<ConfigResource, Config> described : configs.entrySet()) {
             final ConfigEntry entry = described.getValue().get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
             int limit = entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
@@ -172,38 +175,13 @@ final class TopicSetup {
             return 0;
         }
         final Map<String, Integer> counts = new java.util.TreeMap<>();
-        onceKnown(() -> admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS))
+        onceKnown(() -> admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
+                Duration.ofSeconds(TIMEOUT_SECONDS))
             .forEach((name, description) -> counts.put(name, description.partitions().size()));
         if (new java.util.HashSet<>(counts.values()).size() != 1) {
             throw new TopicSetupException("the input topics must all have the same number of partitions (the "
                 + "events of a host share one partition number in all of them), but they have " + counts, null);
         }
         return counts.values().iterator().next();
-    }
-
-    /** A question about topics, asked again while a broker does not know a just-created topic yet. */
-    @FunctionalInterface
-    private interface TopicQuery<T> {
-        T ask() throws ExecutionException, TimeoutException, InterruptedException;
-    }
-
-    /**
-     * Under KRaft a topic creation is acknowledged once the controller has committed it; the broker that answers the
-     * next request may not have applied it yet and call the topic unknown for a moment.
-     */
-    private static <T> T onceKnown(final TopicQuery<T> query)
-            throws ExecutionException, TimeoutException, InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (true) {
-            try {
-                return query.ask();
-            } catch (final ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
-                        || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
     }
 }
