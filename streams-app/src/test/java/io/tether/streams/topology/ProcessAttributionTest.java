@@ -7,6 +7,8 @@ import io.tether.schemas.event.AccessMode;
 import io.tether.schemas.model.MigrationSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ProcessAttributionTest extends TopologyTestBase {
 
@@ -44,6 +46,30 @@ class ProcessAttributionTest extends TopologyTestBase {
         final MigrationSet set = setOf("/usr/sbin/web@h1");
         assertEquals(List.of(100), set.getApps().get(0).getPids(), "only the running process is to be moved");
         assertEquals(List.of("h1:/var/spool/web/queue=MOVE"), files(set), "what the worker did still counts");
+    }
+
+    @ParameterizedTest(name = "exit processed first: {0}")
+    @ValueSource(booleans = {true, false})
+    void aChildThatExecsAndExitsInOneMillisecondIsNotLiveWhicheverComesFirst(final boolean exitFirst) {
+        // a shell's short command: fork, exec and exit within one millisecond; a host task takes records of the
+        // same millisecond from the exec and exit topics in no fixed order
+        final Proc shell = proc("h1", 100, 0);
+        final Proc child = proc("h1", 101, 50);
+        exec(shell, 1, "/bin/sh");
+        fork(child, shell, 50);
+        if (exitFirst) {
+            exit(child, 50);
+            exec(child, 50, "/bin/cat");
+        } else {
+            exec(child, 50, "/bin/cat");
+            exit(child, 50);
+        }
+        settle(settled(50));
+
+        final MigrationSet cat = setOf("/bin/cat@h1");
+        assertEquals(List.of("/bin/cat@h1"), apps(cat));
+        assertEquals(List.of(), cat.getApps().get(0).getPids(), "the command has exited: no process to move");
+        assertEquals(List.of(100), setOf("/bin/sh@h1").getApps().get(0).getPids());
     }
 
     @Test

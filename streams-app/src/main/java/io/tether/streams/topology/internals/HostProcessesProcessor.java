@@ -95,6 +95,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     /** The input topics' partition count, to check that an event is in its host's partition; 0: not checked. */
     private int inputPartitions;
     private final LatestProcessVersions latest = new LatestProcessVersions(100_000);
+    private final RecentExits recentExits;
     /**
      * Index of the pending store by source partition and event time, so that giving up reads only what is due
      * (rebuilt on start).
@@ -117,6 +118,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     public HostProcessesProcessor(final Duration grace, final Duration pendingForkRetention) {
         this.graceMillis = grace.toMillis();
         this.pendingForkRetention = pendingForkRetention;
+        this.recentExits = new RecentExits(graceMillis, 100_000);
     }
 
     /** Whether an event takes part in attribution at all: failed opens and connects couple nothing. */
@@ -146,6 +148,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         final Object partitions = context.appConfigs().get(MigrationSetTopology.INPUT_PARTITIONS_CONFIG);
         inputPartitions = partitions == null ? 0 : Integer.parseInt(partitions.toString());
         latest.clear();
+        recentExits.clear();
         pendingByTime.clear();
         partitionTime.clear();
         pendingEventKeys.clear();
@@ -246,6 +249,14 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
         latest.put(key, version, at);
         context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.process(host, version.program(), pid,
             version.sourceMask(), version.timeMicros())), at));
+        final Long exitMicros = recentExits.exitOf(instancePrefix(host, pid, version.startTime()));
+        if (exitMicros != null && exitMicros >= version.timeMicros()) {
+            // the instance's exit was processed first (same millisecond, another input topic): it ends this
+            // program too, as it would have in time order (the tombstone after the exit is in the table already)
+            latest.end(key, version.startTime(), millis(exitMicros) + 1);
+            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, version.program(), pid,
+                version.sourceMask(), exitMicros)), millis(exitMicros) + 1));
+        }
         resolvePendingForks(host, pid, version);
         resolvePendingEvents(host, pid, version);
     }
@@ -290,6 +301,8 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     }
 
     private void forwardExit(final String key, final EventHeader h, final String program) {
+        recentExits.add(instancePrefix(h.getHostId(), h.getPid(), h.getStartTime()), h.getTimeMicros(),
+            context.currentStreamTimeMs());
         context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(h.getHostId(), program, h.getPid(),
             Sources.mask(h.getSource()), h.getTimeMicros())), millis(h.getTimeMicros()) + 1));
     }
