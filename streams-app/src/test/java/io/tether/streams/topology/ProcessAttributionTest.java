@@ -73,6 +73,22 @@ class ProcessAttributionTest extends TopologyTestBase {
     }
 
     @Test
+    void aForkProcessedAfterTheChildsExecDoesNotLeaveTheChildLiveInTheParentsProgram() {
+        // the fork's input partition lagged the exec's: the child's exec (60) is processed before its fork (50)
+        final Proc shell = proc("h1", 100, 0);
+        final Proc child = proc("h1", 101, 50);
+        exec(shell, 1, "/bin/sh");
+        exec(child, 60, "/usr/bin/worker");
+        fork(child, shell, 50);
+        open(child, 55, "/var/log/sh.log", AccessMode.WRITE);
+        settle(settled(60));
+
+        assertEquals(List.of(100), setOf("/bin/sh@h1").getApps().get(0).getPids(), "the child runs the worker now");
+        assertEquals(List.of("h1:/var/log/sh.log=MOVE"), files(setOf("/bin/sh@h1")), "what it did as a shell counts");
+        assertEquals(List.of(101), setOf("/usr/bin/worker@h1").getApps().get(0).getPids());
+    }
+
+    @Test
     void forkBeforeTheParentsLateExecStillInherits() {
         final Proc parent = proc("h1", 100, 0);
         final Proc child = proc("h1", 101, 50);

@@ -245,10 +245,21 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, existing.value().program(),
                 pid, version.sourceMask(), version.timeMicros())), at));
         }
+        final boolean newest = latest.isNewest(key, at);
         programs.put(key, version, at);
         latest.put(key, version, at);
         context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.process(host, version.program(), pid,
             version.sourceMask(), version.timeMicros())), at));
+        if (!newest) {
+            final VersionedRecord<ProcessVersion> next = programs.get(key);
+            if (next != null && next.timestamp() > at && next.value().startTime() == version.startTime()
+                && !next.value().program().equals(version.program())) {
+                // a later exec of this instance was processed first (its input partition ran ahead of this one's):
+                // it ended this program, as it would have in time order
+                context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, version.program(), pid,
+                    version.sourceMask(), next.value().timeMicros())), next.timestamp()));
+            }
+        }
         final Long exitMicros = recentExits.exitOf(instancePrefix(host, pid, version.startTime()));
         if (exitMicros != null && exitMicros >= version.timeMicros()) {
             // the instance's exit was processed first (same millisecond, another input topic): it ends this

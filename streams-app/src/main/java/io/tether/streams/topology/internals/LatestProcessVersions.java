@@ -34,6 +34,12 @@ final class LatestProcessVersions {
         return e.version;
     }
 
+    /** Whether a version put at {@code atMillis} is surely the pid's newest (false: unsure, ask the store). */
+    boolean isNewest(final String key, final long atMillis) {
+        final Entry e = entries.get(key);
+        return e != null && atMillis >= e.fromMillis && e.untilMillis == Long.MAX_VALUE;
+    }
+
     /** A version was put at {@code atMillis}: it is the newest only if nothing later was put before it. */
     void put(final String key, final ProcessVersion version, final long atMillis) {
         final Entry e = entries.get(key);
