@@ -23,7 +23,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -124,10 +126,10 @@ public final class Collector implements AutoCloseable {
     }
 
     /** Topic per default topic name, from the shared topic descriptors ({@code tether.topic.*} overrides). */
-    private static java.util.Map<String, String> topicNames(final CollectorConfig config) {
-        final java.util.Map<String, Object> serdeConfigs = new java.util.HashMap<>(config.producerConfigs());
+    private static Map<String, String> topicNames(final CollectorConfig config) {
+        final Map<String, Object> serdeConfigs = new HashMap<>(config.producerConfigs());
         serdeConfigs.put("schema.registry.url", config.registryUrl());
-        final java.util.Map<String, String> names = new java.util.HashMap<>();
+        final Map<String, String> names = new HashMap<>();
         try (TetherTopics topics = TetherTopics.create(serdeConfigs)) {
             for (final EventType type : EventType.values()) {
                 names.put(type.defaultTopic(), topics.forEvent(type).name());
@@ -136,8 +138,8 @@ public final class Collector implements AutoCloseable {
         return names;
     }
 
-    private static java.util.Map<String, Object> withBootstrap(final CollectorConfig config) {
-        final java.util.Map<String, Object> producer = new java.util.HashMap<>(config.producerConfigs());
+    private static Map<String, Object> withBootstrap(final CollectorConfig config) {
+        final Map<String, Object> producer = new HashMap<>(config.producerConfigs());
         producer.keySet().removeIf(key -> key.startsWith(TetherTopics.TOPIC_CONFIG_PREFIX));
         producer.put("bootstrap.servers", config.bootstrapServers());
         return producer;

@@ -24,6 +24,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -340,7 +341,7 @@ public final class TetherConfig extends AbstractConfig {
 
     private static ConfigDef.Validator nonEmptyList() {
         return (name, value) -> {
-            if (value instanceof java.util.List<?> list && (list.isEmpty() || list.stream().anyMatch(v -> v.toString().isBlank()))) {
+            if (value instanceof List<?> list && (list.isEmpty() || list.stream().anyMatch(v -> v.toString().isBlank()))) {
                 throw new ConfigException(name, value, "expected host:port[,host:port...]");
             }
         };

@@ -16,11 +16,14 @@ import static io.tether.schemas.topic.TopicQueries.onceKnown;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -93,7 +96,7 @@ final class TopicSetup {
 
     private static int maxRecordBytes(final Admin admin, final List<RequiredTopic> topics)
             throws ExecutionException, TimeoutException, InterruptedException {
-        final Map<ConfigResource, Integer> wanted = new java.util.HashMap<>();
+        final Map<ConfigResource, Integer> wanted = new HashMap<>();
         topics.stream().filter(topic -> topic.maxRecordBytes() > 0).forEach(topic ->
             wanted.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic.maxRecordBytes()));
         if (wanted.isEmpty()) {
@@ -174,11 +177,11 @@ final class TopicSetup {
         if (inputs.isEmpty()) {
             return 0;
         }
-        final Map<String, Integer> counts = new java.util.TreeMap<>();
+        final Map<String, Integer> counts = new TreeMap<>();
         onceKnown(() -> admin.describeTopics(inputs).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS),
                 Duration.ofSeconds(TIMEOUT_SECONDS))
             .forEach((name, description) -> counts.put(name, description.partitions().size()));
-        if (new java.util.HashSet<>(counts.values()).size() != 1) {
+        if (new HashSet<>(counts.values()).size() != 1) {
             throw new TopicSetupException("the input topics must all have the same number of partitions (the "
                 + "events of a host share one partition number in all of them), but they have " + counts, null);
         }

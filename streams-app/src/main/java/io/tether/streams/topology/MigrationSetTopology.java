@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -229,8 +230,8 @@ public final class MigrationSetTopology {
             }
 
             @Override
-            public java.util.Set<StoreBuilder<?>> stores() {
-                return java.util.Set.of(
+            public Set<StoreBuilder<?>> stores() {
+                return Set.of(
                     Stores.versionedKeyValueStoreBuilder(
                         Stores.persistentVersionedKeyValueStore(StoreNames.PROCESS_TABLE, history),
                         Serdes.String(), ProcessVersion.SERDE),
@@ -253,9 +254,9 @@ public final class MigrationSetTopology {
             }
 
             @Override
-            public java.util.Set<StoreBuilder<?>> stores() {
+            public Set<StoreBuilder<?>> stores() {
                 // cached: a file use is updated by every open, its changelog needs only the last value per commit
-                return java.util.Set.of(Stores.keyValueStoreBuilder(
+                return Set.of(Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(StoreNames.FILE_EVIDENCE_COALESCED), Serdes.String(),
                     FileEvidenceCoalescer.CoalescedFileUse.SERDE).withCachingEnabled());
             }
@@ -273,10 +274,10 @@ public final class MigrationSetTopology {
             }
 
             @Override
-            public java.util.Set<StoreBuilder<?>> stores() {
+            public Set<StoreBuilder<?>> stores() {
                 // cached: evidence for the same edge is refreshed over and over; its changelog needs the last value
                 // per commit only (the graph itself lives in memory, the store is for fail-over)
-                return java.util.Set.of(
+                return Set.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EVIDENCE),
                         Serdes.String(), GraphEvent.SERDE).withCachingEnabled(),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.GRAPH_EMITTED_INDEX),

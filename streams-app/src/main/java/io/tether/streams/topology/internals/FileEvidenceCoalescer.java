@@ -1,6 +1,7 @@
 package io.tether.streams.topology.internals;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class FileEvidenceCoalescer implements Processor<String, GraphEvent
     /** Drops what was last passed on longer ago than the retention (and has nothing unsent): the store stays bounded. */
     private void forgetRetired(final long streamTimeMillis) {
         final long horizonMicros = (streamTimeMillis - retentionMillis) * 1000L;
-        final List<String> retired = new java.util.ArrayList<>();
+        final List<String> retired = new ArrayList<>();
         known.forEach((key, use) -> {
             if (!use.hasUnsent() && use.sentMicros() < horizonMicros) {
                 retired.add(key);
