@@ -206,6 +206,11 @@ public final class TetherConfig extends AbstractConfig {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
             Integer.toString(RequiredTopic.MAX_TABLE_RECORD_BYTES));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
+        // Kafka Streams' exactly-once default (10 s) fenced a starved thread (tether local on 2 cores at load 20-30:
+        // the broker rolled the transaction back, the thread's tasks were closed dirty, their state wiped and
+        // restored for minutes, then fenced again). A crashed instance's open transaction now holds back
+        // read_committed readers for up to a minute instead; the brokers allow up to 15 by default
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "60000");
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(System.getProperty("java.io.tmpdir"), "tether-streams").toString());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, DEFAULT_DLQ_TOPIC);
         // Kafka's own handlers build the dead-letter record (raw key and value, the source topic, partition and
