@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole product end to end, as a user drives it: {@code tether local} (real broker, registry, streams app),
  * {@code tether demo} (real programs on three network-namespace hosts, real collectors and probes), the migration
- * sets read back through the HTTP API; then {@code tether record} and {@code tether replay} over the same history.
+ * sets read back through the HTTP API; then {@code tether record} and {@code tether replay} over the same history,
+ * and a second demo against the same {@code tether local}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
@@ -113,6 +114,26 @@ class EndToEndTest {
 
         final JsonNode before = replay(recording, beforeDemo);
         assertTrue(before.path("absent").asBoolean(), "before the demo started the front end was unknown: " + before);
+    }
+
+    @Test
+    @Order(3)
+    void aSecondDemoOnTheSameTetherLocalPrintsItsOwnRunsSets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(frontEndAp != null, "needs the first demo's programs (first test)");
+        final Path first = dir.resolve("demo");
+        final Path second = dir.resolve("demo-again");
+        try (TetherProcess demo = TetherProcess.start(dir, "demo", "--bootstrap", bootstrap, "--registry", registry,
+                "--api", api.baseUrl(), "--duration", "90s", "--work-dir", second.toString())) {
+            assertTrue(demo.awaitExit(Duration.ofMinutes(5)), "the demo ends after its duration (90 s from its start)");
+            final List<String> output = demo.output();
+            assertEquals(0, demo.exitCode(), String.join("\n", output));
+            // the sets of the first run stay in tether local: the second must find and print its own programs
+            final String ownFrontEnd = frontEndAp.replace(first.toString(), second.toString());
+            assertTrue(output.contains(ownFrontEnd), "prints its own front end's set, " + ownFrontEnd + ":\n"
+                    + String.join("\n", output));
+            assertTrue(output.stream().noneMatch(l -> l.contains(first + "/")),
+                    "nothing of the first run (" + first + "):\n" + String.join("\n", output));
+        }
     }
 
     private JsonNode replay(final Path recording, final Instant asOf) throws Exception {
