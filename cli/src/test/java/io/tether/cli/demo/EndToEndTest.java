@@ -136,6 +136,39 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    @Order(4)
+    void aReplayStoppedBySigtermDeletesItsTopics() throws Exception {
+        final Path recording = dir.resolve("history.avro");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(recording), "needs the recording (second test)");
+        try (TetherProcess replay = TetherProcess.start(dir, "replay", "--bootstrap", bootstrap, "--registry", registry,
+                "--in", recording.toString(), "--serve")) {
+            final String started = replay.awaitLine(l -> l.startsWith("tether replay: ") && l.contains(" into application "),
+                    Duration.ofMinutes(2));
+            final String id = started.replaceFirst(".* into application (\\S+).*", "$1");
+            replay.awaitLine(l -> l.startsWith("tether replay: serving the replayed sets"), Duration.ofMinutes(5));
+            assertFalse(replayTopics(id).isEmpty(), "the replay's topics exist while it serves");
+            replay.terminate();
+            assertTrue(replay.awaitExit(Duration.ofMinutes(2)), "SIGTERM ends tether replay --serve");
+            // it was: the JVM went down before the main thread's clean-up ran, and the topics stayed. A deletion
+            // the controller accepted reaches the broker's topic list a moment later: a bounded poll
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<String> left = replayTopics(id);
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                left = replayTopics(id);
+            }
+            assertEquals(List.of(), left, String.join("\n", replay.output()));
+        }
+    }
+
+    private static List<String> replayTopics(final String id) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrap))) {
+            return admin.listTopics().names().get().stream().filter(t -> t.startsWith(id)).sorted().toList();
+        }
+    }
+
     private JsonNode replay(final Path recording, final Instant asOf) throws Exception {
         final List<String> args = new java.util.ArrayList<>(List.of("replay", "--bootstrap", bootstrap, "--registry", registry,
                 "--in", recording.toString(), "--ap", frontEndAp, "--json"));
