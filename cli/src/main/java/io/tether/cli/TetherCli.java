@@ -12,12 +12,14 @@ import io.tether.cli.record.RecordCommand;
 import io.tether.cli.record.ReplayCommand;
 import io.tether.cli.watch.WatchCommand;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code tether}: the one launcher (DESIGN.md §3). Each module owns its sub-commands; this class lists them.
@@ -35,6 +37,12 @@ import picocli.CommandLine.ParseResult;
             ReplayCommand.class, DemoCommand.class})
 public final class TetherCli implements Runnable {
     public static final int USAGE_ERROR = 2;
+    /**
+     * System property read by logback.xml: the console pattern's exception part, {@code %nopex} (none) unless set
+     * before the first logger is made (main does it for {@code TETHER_DEBUG=1}; the broker child process's console
+     * is its log file, which keeps them).
+     */
+    public static final String CONSOLE_EXCEPTIONS = "tether.console.exceptions";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -59,6 +67,9 @@ public final class TetherCli implements Runnable {
     }
 
     public static void main(final String[] args) {
+        if (debug() && System.getProperty(CONSOLE_EXCEPTIONS) == null) {
+            System.setProperty(CONSOLE_EXCEPTIONS, "%ex");
+        }
         final int code = commandLine().execute(args);
         System.exit(code);
     }
@@ -72,11 +83,25 @@ public final class TetherCli implements Runnable {
         public int handleParseException(final ParameterException ex, final String[] args) {
             final CommandLine cmd = ex.getCommandLine();
             final PrintWriter err = cmd.getErr();
-            err.println("tether: " + firstLine(ex.getMessage()));
+            err.println("tether: " + firstLine(unknownCommand(ex).orElse(ex.getMessage())));
             cmd.usage(err, CommandLine.Help.Ansi.OFF);
             err.flush();
             return USAGE_ERROR;
         }
+    }
+
+    /**
+     * picocli reports a mistyped sub-command as "Unmatched arguments from index 0: 'qurey', '/x@y'", parser talk that
+     * does not say the command is unknown; this names it and offers the closest commands.
+     */
+    private static java.util.Optional<String> unknownCommand(final ParameterException ex) {
+        if (!(ex instanceof UnmatchedArgumentException unmatched) || ex.getCommandLine().getParent() != null
+                || unmatched.getUnmatched().isEmpty() || unmatched.getUnmatched().get(0).startsWith("-")) {
+            return java.util.Optional.empty();
+        }
+        final List<String> suggestions = unmatched.getSuggestions();
+        return java.util.Optional.of("unknown command '" + unmatched.getUnmatched().get(0) + "'"
+                + (suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)"));
     }
 
     static final class OneLineRuntimeError implements IExecutionExceptionHandler {

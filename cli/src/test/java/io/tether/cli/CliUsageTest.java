@@ -50,6 +50,13 @@ class CliUsageTest {
     }
 
     @Test
+    void aMistypedSubCommandIsNamedUnknownWithTheClosestCommands() {
+        final Result r = run("qurey", "/usr/sbin/nginx@web-1");
+        assertOneLineThenUsage(r, "tether", "unknown command 'qurey'", "did you mean query");
+        assertFalse(r.err().get(0).contains("Unmatched"), r.err().get(0));
+    }
+
+    @Test
     void badDurationNamesOptionAndValue() {
         assertOneLineThenUsage(run("local", "--window", "5x"), "tether local", "--window", "'5x' is not a duration",
                 "500ms, 30s, 5m, 2h, 1d");

@@ -1,5 +1,7 @@
 package io.tether.cli.local;
 
+import io.tether.cli.TetherCli;
+
 import io.tether.cli.UserException;
 import java.io.IOException;
 import java.io.Writer;
@@ -63,6 +65,8 @@ public final class LocalBroker implements AutoCloseable {
         command.add("-Djava.awt.headless=true");
         // the broker's log file gets INFO and up; the launcher's console only warnings
         command.add("-Dtether.console.level=INFO");
+        // its console is that log file, so it keeps the stack traces the launcher's console leaves out
+        command.add("-D" + TetherCli.CONSOLE_EXCEPTIONS + "=%ex");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(BrokerMain.class.getName());

@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -64,6 +65,13 @@ public final class ReplayCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(10);
+    /** How long a signal waits for an interrupted replay to close its application and delete its topics. */
+    private static final Duration UNWIND_LIMIT = Duration.ofSeconds(30);
+    /**
+     * The code of a replay interrupted before its answer; the process's status is the signal's (130 for Ctrl-C,
+     * 143 for SIGTERM) since the JVM is already stopping.
+     */
+    private static final int INTERRUPTED = 130;
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -141,6 +149,21 @@ public final class ReplayCommand implements Callable<Integer> {
         for (final EventType type : EventType.values()) {
             inputTopics.add(prefix + type.defaultTopic());
         }
+        // Ctrl-C or SIGTERM ends the JVM without unwinding this thread: its finally below (the topics and state of
+        // the replay) would not run, and an interrupted replay left tether-replay-* topics behind. The hook
+        // interrupts this thread and lets it unwind, bounded, before the JVM goes.
+        final Thread replaying = Thread.currentThread();
+        final CountDownLatch unwound = new CountDownLatch(1);
+        final Thread unwind = new Thread(() -> {
+            replaying.interrupt();
+            try {
+                unwound.await(UNWIND_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "replay-stop");
+        Runtime.getRuntime().addShutdownHook(unwind);
+        boolean answered = false;
         try (Admin admin = Admin.create(cluster.clientConfigs())) {
             try {
                 createInputs(admin, inputTopics);
@@ -151,16 +174,33 @@ public final class ReplayCommand implements Callable<Integer> {
                     final ApiClient api = new ApiClient("http://127.0.0.1:" + app.httpPort());
                     awaitCaughtUp(admin, app, id, inputTopics);
                     answer(api);
+                    answered = true;
                     if (serve) {
                         console.println("tether replay: serving the replayed sets at " + api.baseUrl() + "/api/v1/aps"
                                 + " and " + api.baseUrl() + "/ (Ctrl-C to stop)");
                         awaitInterrupt();
                     }
                 }
+            } catch (final InterruptedException | org.apache.kafka.common.errors.InterruptException e) {
+                // stopped by a signal: --serve ends this way after its answer, anything else ends early
+                Thread.interrupted();
+                if (!answered) {
+                    console.println("tether replay: stopped before it caught up"
+                            + (keep ? "; its topics start with " + id : "; removing its topics and state"));
+                    return INTERRUPTED;
+                }
             } finally {
+                Thread.interrupted();
                 if (!keep) {
                     cleanUp(admin, id, prefix, stateDir);
                 }
+            }
+        } finally {
+            unwound.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(unwind);
+            } catch (final IllegalStateException e) {
+                // the JVM is stopping: the hook is running and has just been released
             }
         }
         return 0;
@@ -315,10 +355,9 @@ public final class ReplayCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /** Until Ctrl-C or SIGTERM, which interrupt this thread (see call). */
     private static void awaitInterrupt() throws InterruptedException {
-        final CountDownLatch latch = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(latch::countDown, "replay-stop"));
-        latch.await();
+        new CountDownLatch(1).await();
     }
 
     private void cleanUp(final Admin admin, final String id, final String prefix, final Path stateDir) {

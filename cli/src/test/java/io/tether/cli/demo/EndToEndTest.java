@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole product end to end, as a user drives it: {@code tether local} (real broker, registry, streams app),
  * {@code tether demo} (real programs on three network-namespace hosts, real collectors and probes), the migration
- * sets read back through the HTTP API; then {@code tether record} and {@code tether replay} over the same history.
+ * sets read back through the HTTP API; then {@code tether record} and {@code tether replay} over the same history,
+ * and a second demo against the same {@code tether local}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndToEndTest {
@@ -113,6 +114,59 @@ class EndToEndTest {
 
         final JsonNode before = replay(recording, beforeDemo);
         assertTrue(before.path("absent").asBoolean(), "before the demo started the front end was unknown: " + before);
+    }
+
+    @Test
+    @Order(3)
+    void aSecondDemoOnTheSameTetherLocalPrintsItsOwnRunsSets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(frontEndAp != null, "needs the first demo's programs (first test)");
+        final Path first = dir.resolve("demo");
+        final Path second = dir.resolve("demo-again");
+        try (TetherProcess demo = TetherProcess.start(dir, "demo", "--bootstrap", bootstrap, "--registry", registry,
+                "--api", api.baseUrl(), "--duration", "90s", "--work-dir", second.toString())) {
+            assertTrue(demo.awaitExit(Duration.ofMinutes(5)), "the demo ends after its duration (90 s from its start)");
+            final List<String> output = demo.output();
+            assertEquals(0, demo.exitCode(), String.join("\n", output));
+            // the sets of the first run stay in tether local: the second must find and print its own programs
+            final String ownFrontEnd = frontEndAp.replace(first.toString(), second.toString());
+            assertTrue(output.contains(ownFrontEnd), "prints its own front end's set, " + ownFrontEnd + ":\n"
+                    + String.join("\n", output));
+            assertTrue(output.stream().noneMatch(l -> l.contains(first + "/")),
+                    "nothing of the first run (" + first + "):\n" + String.join("\n", output));
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aReplayStoppedBySigtermDeletesItsTopics() throws Exception {
+        final Path recording = dir.resolve("history.avro");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(recording), "needs the recording (second test)");
+        try (TetherProcess replay = TetherProcess.start(dir, "replay", "--bootstrap", bootstrap, "--registry", registry,
+                "--in", recording.toString(), "--serve")) {
+            final String started = replay.awaitLine(l -> l.startsWith("tether replay: ") && l.contains(" into application "),
+                    Duration.ofMinutes(2));
+            final String id = started.replaceFirst(".* into application (\\S+).*", "$1");
+            replay.awaitLine(l -> l.startsWith("tether replay: serving the replayed sets"), Duration.ofMinutes(5));
+            assertFalse(replayTopics(id).isEmpty(), "the replay's topics exist while it serves");
+            replay.terminate();
+            assertTrue(replay.awaitExit(Duration.ofMinutes(2)), "SIGTERM ends tether replay --serve");
+            // it was: the JVM went down before the main thread's clean-up ran, and the topics stayed. A deletion
+            // the controller accepted reaches the broker's topic list a moment later: a bounded poll
+            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<String> left = replayTopics(id);
+            while (!left.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                left = replayTopics(id);
+            }
+            assertEquals(List.of(), left, String.join("\n", replay.output()));
+        }
+    }
+
+    private static List<String> replayTopics(final String id) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrap))) {
+            return admin.listTopics().names().get().stream().filter(t -> t.startsWith(id)).sorted().toList();
+        }
     }
 
     private JsonNode replay(final Path recording, final Instant asOf) throws Exception {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class KnownNoiseFilterTest {
 
     @Test
-    void theConsoleDropsOnlyTheGlobalHandlerWarningOfStreamsConfig() {
+    void theConsoleDropsOnlyTheKnownNoiseOfEachLogger() {
         final LoggerContext context = new LoggerContext();
         final ListAppender<ILoggingEvent> console = new ListAppender<>();
         console.setContext(context);
@@ -28,9 +28,22 @@ class KnownNoiseFilterTest {
         streamsConfig.warn("Processing exception handler is not enabled for the GlobalThread. It's recommended ...");
         streamsConfig.warn("Unknown configuration 'foo' was supplied");
         context.getLogger("io.tether.Other").warn("Processing exception handler is not enabled for the GlobalThread.");
+        // seen at every 'tether replay' (its state dir is a fresh temporary one on purpose)
+        final Logger stateDirectory = context.getLogger("org.apache.kafka.streams.processor.internals.StateDirectory");
+        stateDirectory.warn("Using an OS temp directory in the state.dir property can cause failures ... Resolved state.dir: [{}]",
+                "/tmp/tether-replay1");
+        stateDirectory.warn("Failed to delete state store directory of /x for it is not empty");
+        final Logger sender = context.getLogger("org.apache.kafka.clients.producer.internals.Sender");
+        sender.warn("[Producer clientId=p] Got error produce response with correlation id {} on topic-partition {}, "
+                + "retrying ({} attempts left). Error: {}", 13, "t-0", 2147483646, "CONCURRENT_TRANSACTIONS");
+        sender.warn("[Producer clientId=p] Got error produce response with correlation id {} on topic-partition {}, "
+                + "retrying ({} attempts left). Error: {}", 14, "t-0", 2, "NOT_ENOUGH_REPLICAS");
 
         assertEquals(List.of("Unknown configuration 'foo' was supplied",
-                "Processing exception handler is not enabled for the GlobalThread."),
+                "Processing exception handler is not enabled for the GlobalThread.",
+                "Failed to delete state store directory of /x for it is not empty",
+                "[Producer clientId=p] Got error produce response with correlation id 14 on topic-partition t-0, "
+                        + "retrying (2 attempts left). Error: NOT_ENOUGH_REPLICAS"),
             console.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
     }
 }

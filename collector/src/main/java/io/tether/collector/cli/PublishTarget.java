@@ -1,6 +1,8 @@
 package io.tether.collector.cli;
 
 import io.tether.collector.CollectorConfig;
+import io.tether.schemas.serde.SchemaRegistryClients;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Option;
 
 import java.util.HashMap;
@@ -29,8 +31,18 @@ public final class PublishTarget {
         return hostId;
     }
 
-    /** A collector configuration for these options, with the defaults for everything else. */
+    /**
+     * A collector configuration for these options, with the defaults for everything else; a bad option is an
+     * IllegalArgumentException naming it (the commands turn it into a usage error). The registry URL is checked
+     * here because the collector itself meets it only when it starts, as a Kafka ConfigException.
+     */
     CollectorConfig config() {
+        try {
+            SchemaRegistryClients.parseUrls(registry);
+        } catch (final ConfigException e) {
+            throw new IllegalArgumentException("--registry expects http(s)://host:port (comma-separated for several), got '"
+                    + registry + "'", e);
+        }
         return CollectorConfig.of(hostId, bootstrap, registry).withProducerConfigs(new HashMap<>(producerConfigs));
     }
 }

@@ -45,6 +45,9 @@ class CommandsTest {
                 "--all-netns"), "--netns=NAME, --all-netns are mutually exclusive");
         assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "http://r:8081", "--metrics-port", "70000"),
                 "metrics port must be 0..65535, got 70000");
+        // a collector meets its registry URL only when it starts: it was "collect failed: ...ConfigException", exit 1
+        assertError(List.of("--host-id", "h1", "--bootstrap", "b:9092", "--registry", "notaurl"),
+                "--registry expects http(s)://host:port (comma-separated for several), got 'notaurl'");
     }
 
     @Test

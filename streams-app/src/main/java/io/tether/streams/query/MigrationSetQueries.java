@@ -59,9 +59,7 @@ public final class MigrationSetQueries {
                 ? local.componentOf(key, partition, asOf)
                 : remote.componentOf(host, key, partition, asOf));
         if (!(component instanceof Lookup.Found<String> foundComponent)) {
-            throw new NotFoundException(asOf == null
-                ? "unknown AP " + key + ": no events of it within the evidence window"
-                : "AP " + key + " was not known at " + asOf);
+            throw new NotFoundException(asOf == null ? unknownAp(key) : "AP " + key + " was not known at " + asOf);
         }
         final String componentId = foundComponent.value();
         final Lookup<MigrationSet> set = route(stores.migrationSets(), componentId,
@@ -154,5 +152,10 @@ public final class MigrationSetQueries {
             }
         }
         return false;
+    }
+
+    /** What a 404 says of an AP unknown now: one wording for the migration set, the plan and the CLI commands. */
+    public static String unknownAp(final String ap) {
+        return "unknown AP " + ap + ": no events of it within the evidence window";
     }
 }

@@ -105,7 +105,7 @@ public final class WebRoutes implements AutoCloseable {
             return;
         }
         if (set.isEmpty()) {
-            error(ctx, 404, "Tether has not seen " + ap.get());
+            error(ctx, 404, MigrationSetQueries.unknownAp(ap.get().toString()));
             return;
         }
         ctx.json(MigrationPlanner.plan(set.get()));

@@ -117,6 +117,6 @@ class ExportAndPlanCommandsTest {
 
         final Run unknown = run(new PlanCommand(), "/bin/nothing@nowhere", "--url", server.url());
         assertEquals(1, unknown.code());
-        assertTrue(unknown.err().startsWith("tether plan: Tether has not seen"), unknown.err());
+        assertTrue(unknown.err().startsWith("tether plan: unknown AP /bin/nothing@nowhere: no events of it within the evidence window"), unknown.err());
     }
 }

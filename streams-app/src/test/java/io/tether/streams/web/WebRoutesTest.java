@@ -92,6 +92,8 @@ class WebRoutesTest {
         // the same wording as GET /api/v1/migration-set for the same mistakes
         assertTrue(get("/api/v1/plan").body().contains("missing query parameter 'ap'"));
         assertTrue(get("/api/v1/plan?ap=nohost").body().contains("bad query parameter 'ap': expected program@hostId"));
+        assertEquals("unknown AP /bin/unknown@h: no events of it within the evidence window",
+                Json.MAPPER.readTree(get("/api/v1/plan?ap=" + enc("/bin/unknown@h")).body()).get("message").asText());
 
         server.failLookups(new IllegalStateException("rebalancing"));
         final HttpResponse<String> busy = get("/api/v1/plan?ap=" + enc(AP1));
