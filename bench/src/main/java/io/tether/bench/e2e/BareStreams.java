@@ -150,9 +150,18 @@ final class BareStreams {
                 long lastLag = -1;
                 long lastChange = System.nanoTime();
                 long cpuAtChange = cpu.cpuNanos(applicationId);
+                long lastReport = 0;
+                System.out.printf(java.util.Locale.ROOT, "  all %,d input events read %.1f s after the first, %.1f s CPU"
+                    + " so far%n", total, (end - firstNanos.get()) / 1e9, (cpuAtChange - cpuAtFirst.get()) / 1e9);
                 while (true) {
                     final long now = System.nanoTime();
                     final GroupProgress.Snapshot s = progress.snapshot(prescribed.inputs());
+                    if (now - lastReport > 3e9) {
+                        lastReport = now;
+                        System.out.printf(java.util.Locale.ROOT, "  %5.1f s: input lag %,d, internal lag %,d (worst %s),"
+                                + " %.1f s CPU so far%n", (now - firstNanos.get()) / 1e9, s.inputLag(), s.internalLag(),
+                            s.worstInternal(), (cpu.cpuNanos(applicationId) - cpuAtFirst.get()) / 1e9);
+                    }
                     if (s.internalLag() != lastLag) {
                         lastLag = s.internalLag();
                         lastChange = now;

@@ -8,6 +8,7 @@ import io.tether.schemas.event.ExitEvent;
 import io.tether.schemas.event.ForkEvent;
 import io.tether.schemas.event.OpenEvent;
 import io.tether.schemas.event.AccessMode;
+import io.tether.schemas.identity.ProcessKey;
 import io.tether.schemas.serde.AvroSerde;
 import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.StoreNames;
@@ -160,8 +161,7 @@ final class PrescribedShape {
     /**
      * The PID table's traffic: a versioned put per exec/fork/exit, a lookup at the event's time per
      * open/connect/accept (the latest version from memory when the process put one since the task started, else a
-     * versioned get from the store); every event becomes one piece of evidence or one socket side, all of one
-     * fixed program.
+     * versioned get from the store); every event becomes one piece of evidence or one socket side.
      */
     private static final class HostProcesses implements Processor<String, SpecificRecord, String, HostOutput> {
         private final Map<String, ProcessVersion> latest = new HashMap<>();
@@ -189,12 +189,13 @@ final class PrescribedShape {
                 context.forward(record.withValue(HostOutput.side(SocketEvent.of(e, lookUp(record)))));
             } else {
                 final EventHeader h = header(value);
-                final ProcessVersion version = new ProcessVersion(h.getStartTime(), PROGRAM, 0, h.getTimeMicros());
+                final String program = program(record.key(), value);
+                final ProcessVersion version = new ProcessVersion(h.getStartTime(), program, 0, h.getTimeMicros());
                 table.put(record.key(), version, record.timestamp());
                 latest.put(record.key(), version);
                 final GraphEvent evidence = value instanceof ExitEvent
-                    ? GraphEvent.exit(h.getHostId(), PROGRAM, h.getPid(), 0, h.getTimeMicros())
-                    : GraphEvent.process(h.getHostId(), PROGRAM, h.getPid(), 0, h.getTimeMicros());
+                    ? GraphEvent.exit(h.getHostId(), program, h.getPid(), 0, h.getTimeMicros())
+                    : GraphEvent.process(h.getHostId(), program, h.getPid(), 0, h.getTimeMicros());
                 context.forward(record.withValue(HostOutput.evidence(evidence)));
             }
         }
@@ -207,6 +208,23 @@ final class PrescribedShape {
             }
             final VersionedRecord<ProcessVersion> found = table.get(record.key(), record.timestamp());
             return found != null ? found.value() : new ProcessVersion(0, PROGRAM, 0, record.timestamp() * 1000);
+        }
+
+        /**
+         * The program as the collector gave it (exec), inherited from the parent's latest version in memory
+         * (fork) or kept (exit): no history, no grace -- only so that the APs, and with them the coalescer's and
+         * the graph's keys, are as many as the app's.
+         */
+        private String program(final String key, final SpecificRecord value) {
+            final ProcessVersion known;
+            if (value instanceof ExecEvent e) {
+                return e.getProgram();
+            } else if (value instanceof ForkEvent e) {
+                known = latest.get(ProcessKey.of(e.getHeader().getHostId(), e.getParentPid()));
+            } else {
+                known = latest.get(key);
+            }
+            return known == null ? PROGRAM : known.program();
         }
 
         private static EventHeader header(final SpecificRecord value) {
@@ -236,8 +254,8 @@ final class PrescribedShape {
     }
 
     /**
-     * The coalescer's traffic: a cached put per open (AP and file), the open passed on when the file is new to the
-     * AP or its last pass is {@code evidenceRefresh} old (the app's rule, without its summing of repeats).
+     * The coalescer's traffic: a cached put per open (AP, file and mode), the open passed on when the use is new
+     * or its last pass is {@code evidenceRefresh} old (the app's rule, without its summing of repeats).
      */
     private static final class Coalescer implements Processor<String, GraphEvent, String, GraphEvent> {
         /** The store's content since the task started (written through): the app's coalescer reads a mirror too. */
@@ -264,7 +282,7 @@ final class PrescribedShape {
                 context.forward(record);
                 return;
             }
-            final String key = e.ap() + '\u001f' + e.path();
+            final String key = e.ap() + '\u001f' + e.path() + '\u001f' + e.write();
             Long last = mirror.get(key);
             if (last == null) {
                 last = passed.get(key);
@@ -304,6 +322,8 @@ final class PrescribedShape {
         private KeyValueStore<String, GraphEvent> evidence;
         private KeyValueStore<String, String> emittedIndex;
         private long seen;
+        /** The outputs' time: the latest evidence time seen, as the app's graph stamps what it emits (never back). */
+        private long outputTime = Long.MIN_VALUE;
 
         @Override
         public void init(final ProcessorContext<String, GraphOutput> context) {
@@ -317,14 +337,15 @@ final class PrescribedShape {
             final GraphEvent e = record.value();
             evidence.put(evidenceKey(e), e);
             seen++;
+            outputTime = Math.max(outputTime, record.timestamp());
             final String component = "component-" + (seen % COMPONENTS);
             if (seen % SETS_EVERY == 0) {
-                context.forward(new Record<>(component, GraphOutput.set(SET), record.timestamp()));
+                context.forward(new Record<>(component, GraphOutput.set(SET), outputTime));
             }
             if (seen % INDEX_EVERY == 0) {
                 final String ap = e.ap();
                 emittedIndex.put(ap, component);
-                context.forward(new Record<>(ap, GraphOutput.index(component), record.timestamp()));
+                context.forward(new Record<>(ap, GraphOutput.index(component), outputTime));
             }
         }
     }
