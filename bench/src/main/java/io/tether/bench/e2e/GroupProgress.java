@@ -79,7 +79,7 @@ final class GroupProgress {
      * records (end offsets, commit markers included) and bytes on the broker's disk, largest first. This is the
      * write amplification: every record here is produced, appended, replicated and (repartition topics) read again.
      */
-    static List<String> writeVolume(final Admin admin, final String applicationId, final Collection<String> outputs,
+    static Volume writeVolume(final Admin admin, final String applicationId, final Collection<String> outputs,
                                     final long inputRecords) throws Exception {
         final Set<String> topics = get(admin.listTopics().names()).stream()
             .filter(t -> t.startsWith(applicationId + "-") || outputs.contains(t)).collect(Collectors.toSet());
@@ -111,7 +111,11 @@ final class GroupProgress {
         }
         lines.add(0, String.format(java.util.Locale.ROOT, "  written: %,d records, %,d bytes = %.2f records, %,.0f bytes per input event",
             totalRecords, totalBytes, (double) totalRecords / inputRecords, (double) totalBytes / inputRecords));
-        return lines;
+        return new Volume(totalRecords, totalBytes, (double) totalRecords / inputRecords, lines);
+    }
+
+    /** What an application wrote in all (records incl. commit markers, bytes), per input event, and per topic. */
+    record Volume(long records, long bytes, double recordsPerEvent, List<String> lines) {
     }
 
     private static <T> T get(final org.apache.kafka.common.KafkaFuture<T> future) throws Exception {

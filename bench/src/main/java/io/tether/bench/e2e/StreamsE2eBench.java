@@ -46,7 +46,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>throughput: N pre-loaded events drained by the whole topology under exactly_once_v2, against bare
  *       KafkaConsumers draining the same topics (raw bytes, and with the same Avro deserializer) and against the
  *       framework's floor: a logic-free Kafka Streams app on the same inputs, reading only and with one exactly-once
- *       write per event ({@link BareStreams});</li>
+ *       write per event ({@link BareStreams}), and with {@code --prescribed-shape true} the app's topology shape with
+ *       trivial logic ({@link PrescribedShape}): the floor of the shape issue 4 prescribes;</li>
  *   <li>replay: a fresh application id re-reading the same history from the beginning, and {@code tether replay
  *       --from-topics} (the CLI command: read, sort, feed into its own topics, process);</li>
  *   <li>latency: event send → first migration set on the output topic that shows it, under a steady rate, for a
@@ -56,7 +57,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <pre>java -cp ... io.tether.bench.e2e.StreamsE2eBench [--events N] [--partitions P] [--threads T]
  *     [--latency-rate R] [--latency-runs grace_s:commit_ms,...] [--phase-timeout-s S] [--bare-streams true|false]
  *     [--streams-config key=value,...] [--dump-sets DIR] [--join-window-s S]
- *     [--join-grace-s S]</pre>
+ *     [--join-grace-s S] [--prescribed-shape true|false]</pre>
  */
 public final class StreamsE2eBench {
     /** The history lives in the default topics (tether.exec ...): that is where {@code tether replay --from-topics} reads. */
@@ -113,9 +114,10 @@ public final class StreamsE2eBench {
             // the first Kafka Streams app of the JVM pays for class loading and compiling the framework: a pass
             // that is not reported, so that neither floor carries it (the app phases run later, warm too)
             bareStreams("warmup", BareStreams.Shape.READ, inputs, total);
-            for (final BareStreams.Shape shape : BareStreams.Shape.values()) {
+            for (final BareStreams.Shape shape : List.of(BareStreams.Shape.READ, BareStreams.Shape.WRITE)) {
                 bareLines.add(bareStreams(shape.name().toLowerCase(Locale.ROOT), shape, inputs, total));
             }
+
         }
 
         final Drain app = drain("throughput", "e2e-throughput", "out.", inputs, total);
@@ -135,6 +137,15 @@ public final class StreamsE2eBench {
         summary.add(replay.line("  fresh app (from RUNNING)  ", raw, avro));
         summary.add(replay.cpuLine("  fresh app CPU             ", bareCpuMicros.get("Avro")));
         versusBareStreams("  fresh app", replay).ifPresent(summary::add);
+
+        if (args.prescribedShape) {
+            // after the app's phases: warm, as READ and WRITE are after their warm-up pass (the join, the
+            // versioned stores and the caches are compiled by then), and the app's phases run as without the flag
+            summary.add("floor of the prescribed shape (the app's topology, trivial logic; after the app's phases):");
+            summary.add(bareStreams("prescribed", BareStreams.Shape.PRESCRIBED, inputs, total));
+            versusPrescribed("  streams app", app).ifPresent(summary::add);
+            versusPrescribed("  fresh app", replay).ifPresent(summary::add);
+        }
 
         if (args.tetherReplay) {
             tetherReplay(total, raw, avro);
@@ -279,7 +290,7 @@ public final class StreamsE2eBench {
      * exactly-once, with the app's thread count and commit interval. Returns its summary line.
      */
     private String bareStreams(final String run, final BareStreams.Shape shape, final List<TopicPartition> inputs,
-                               final long total) throws InterruptedException {
+                               final long total) throws Exception {
         final String id = "e2e-bare-" + run;
         log("baseline: bare Kafka Streams (%s, exactly_once_v2, %d threads) draining %,d records...", shape,
             args.threads, total);
@@ -287,16 +298,58 @@ public final class StreamsE2eBench {
         if (shape == BareStreams.Shape.WRITE) {
             topics.forEach(topic -> kafka.createTopic(id + ".out." + topic, args.partitions, Map.of()));
         }
+        BareStreams.Prescribed prescribed = null;
+        if (shape == BareStreams.Shape.PRESCRIBED) {
+            // the app's options (windows, histories, serde config) on the history's inputs, its outputs under the id
+            final TopologyOptions options = BenchApp.options(HISTORY, id + ".", registry.url(), null,
+                args.joinWindowSeconds == null ? null : Duration.ofSeconds(args.joinWindowSeconds),
+                args.joinGraceSeconds == null ? null : Duration.ofSeconds(args.joinGraceSeconds));
+            createOutputs(options);
+            prescribed = new BareStreams.Prescribed(options, kafka.admin(), inputs);
+        }
         final BareStreams.Result r = BareStreams.drain(kafka.bootstrapServers(), registry.url(), id, topics,
             id + ".out.", stateRoot.resolve(id), args.threads, args.commitMs, shape, total,
-            Duration.ofSeconds(args.phaseTimeoutSeconds), StreamsE2eBench::appCpuNanos);
+            Duration.ofSeconds(args.phaseTimeoutSeconds), StreamsE2eBench::appCpuNanos, prescribed);
+        String written = "";
+        if (prescribed != null) {
+            final GroupProgress.Volume volume = GroupProgress.writeVolume(kafka.admin(), id,
+                Set.of(prescribed.options().migrationSetsTopic(), prescribed.options().apIndexTopic()), total);
+            volume.lines().forEach(l -> log("%s", l));
+            prescribedWritten = volume.recordsPerEvent();
+            written = String.format(Locale.ROOT, ", %.2f records written per event", volume.recordsPerEvent());
+        }
         final String line = String.format(Locale.ROOT, "  bare Kafka Streams, %-5s : %,10.0f events/s, %.1f us CPU "
-                + "per event%s", shape, r.rate(), r.cpuMicrosPerEvent(),
+                + "per event%s%s", shape, r.rate(), r.cpuMicrosPerEvent(), written,
             r.timedOut() ? " [TIMED OUT: lower bound]" : "");
         log("%s (load %s)", line, load());
         floors.put(shape, r);
         return line;
     }
+
+    /** The app's output topics as the app creates them (TopicSetup: the brokers' partition count, its configs). */
+    private void createOutputs(final TopologyOptions options) throws Exception {
+        final List<org.apache.kafka.clients.admin.NewTopic> outputs = TetherStreamsApp.requiredTopics(options).stream()
+            .filter(t -> !t.input())
+            .map(t -> new org.apache.kafka.clients.admin.NewTopic(t.name(), java.util.Optional.empty(),
+                java.util.Optional.empty()).configs(t.configs()))
+            .toList();
+        kafka.admin().createTopics(outputs).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** The app against the floor of its shape measured in this run ({@code PRESCRIBED}), when it was. */
+    private java.util.Optional<String> versusPrescribed(final String label, final Drain d) {
+        final BareStreams.Result shape = floors.get(BareStreams.Shape.PRESCRIBED);
+        if (shape == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(Locale.ROOT, "%s vs bare Kafka Streams PRESCRIBED: %.3f x its "
+                + "rate, %.1f x its CPU per event; written %.2f records per event vs its %.2f", label,
+            d.rate() / shape.rate(), d.cpuMicrosPerEvent() / shape.cpuMicrosPerEvent(), d.writtenPerEvent(),
+            prescribedWritten));
+    }
+
+    /** Records the PRESCRIBED floor wrote per input event (internal topics and outputs). */
+    private double prescribedWritten = Double.NaN;
 
     /** The app against the framework's floor measured in this run (one exactly-once hop: {@code WRITE}). */
     private java.util.Optional<String> versusBareStreams(final String label, final Drain d) {
@@ -315,7 +368,7 @@ public final class StreamsE2eBench {
 
     /** A drained run: when it was started, became RUNNING, and settled. */
     private record Drain(long records, long startNanos, long runningNanos, long settledNanos, String load,
-                         boolean timedOut, long cpuNanos) {
+                         boolean timedOut, long cpuNanos, double writtenPerEvent) {
         /** CPU time of the app's own threads (stream threads, their clients' network threads) per event. */
         double cpuMicrosPerEvent() {
             return cpuNanos / 1e3 / records;
@@ -429,26 +482,25 @@ public final class StreamsE2eBench {
                     }
                     // the last moment anything moved: input read, internal topics consumed, output written
                     final long end = Math.max(inputDrainedAt, Math.max(lastOutputChange, lastInternalChange));
-                    final Drain d = new Drain(total, start, running, end, loadAtEnd, false,
-                        appCpuNanos(applicationId) - cpuAtRunning);
+                    final long cpuNanos = appCpuNanos(applicationId) - cpuAtRunning;
                     log("  settled: %,d records in %.1f s from RUNNING = %,.0f events/s; output records+markers %,d",
-                        total, (end - running) / 1e9, d.rate(), s.outputEnd());
+                        total, (end - running) / 1e9, total / ((end - running) / 1e9), s.outputEnd());
                     sanityCheck(app);
                     if (args.dumpSets != null) {
                         dumpSets(app, phase);
                     }
-                    for (final String line : GroupProgress.writeVolume(kafka.admin(), applicationId,
-                            outputs.stream().map(TopicPartition::topic).collect(java.util.stream.Collectors.toSet()),
-                            total)) {
-                        log("%s", line);
-                    }
-                    return d;
+                    final GroupProgress.Volume volume = GroupProgress.writeVolume(kafka.admin(), applicationId,
+                        outputs.stream().map(TopicPartition::topic).collect(java.util.stream.Collectors.toSet()),
+                        total);
+                    volume.lines().forEach(line -> log("%s", line));
+                    return new Drain(total, start, running, end, loadAtEnd, false, cpuNanos,
+                        volume.recordsPerEvent());
                 }
                 if (now > deadline) {
                     log("  TIMEOUT after %d s: %,d of %,d input consumed", args.phaseTimeoutSeconds, s.consumedInput(),
                         total);
                     return new Drain(s.consumedInput(), start, running, now, load(), true,
-                        appCpuNanos(applicationId) - cpuAtRunning);
+                        appCpuNanos(applicationId) - cpuAtRunning, Double.NaN);
                 }
                 Thread.sleep(200);
             }
@@ -619,7 +671,7 @@ public final class StreamsE2eBench {
                         int phaseTimeoutSeconds, int latencyRate, int probesPerSecond, int latencySeconds,
                         List<String> latencyRuns, boolean tetherReplay, Integer commitMs, boolean bareStreams,
                         Map<String, String> streamsConfig, String dumpSets, Integer joinWindowSeconds,
-                        Integer joinGraceSeconds) {
+                        Integer joinGraceSeconds, boolean prescribedShape) {
         static Args parse(final String[] argv) {
             final Map<String, String> m = new HashMap<>();
             for (int i = 0; i < argv.length; i++) {
@@ -643,10 +695,11 @@ public final class StreamsE2eBench {
                 Boolean.parseBoolean(m.getOrDefault("bare-streams", "true")),
                 settings(m.getOrDefault("streams-config", "")), m.get("dump-sets"),
                 m.containsKey("join-window-s") ? Integer.valueOf(m.get("join-window-s")) : null,
-                m.containsKey("join-grace-s") ? Integer.valueOf(m.get("join-grace-s")) : null);
+                m.containsKey("join-grace-s") ? Integer.valueOf(m.get("join-grace-s")) : null,
+                Boolean.parseBoolean(m.getOrDefault("prescribed-shape", "false")));
             m.keySet().removeAll(Set.of("events", "partitions", "threads", "hosts", "groups", "history-seconds",
                 "phase-timeout-s", "latency-rate", "probes-per-second", "latency-seconds", "latency-runs", "tether-replay", "commit-ms",
-                "bare-streams", "streams-config", "dump-sets", "join-window-s", "join-grace-s"));
+                "bare-streams", "streams-config", "dump-sets", "join-window-s", "join-grace-s", "prescribed-shape"));
             if (!m.isEmpty()) {
                 throw new IllegalArgumentException("unknown options " + m.keySet());
             }
