@@ -1,0 +1,30 @@
+#!/bin/bash
+# The floor of a probe channel on this machine (bench/reports/probe.md, "Session 6"): builds floor.c's designs, the
+# control (empty.c) and the probe (collector/src/main/c, with its own build-native.sh: no Maven), then runs
+# loadcost.c's paired method on connect_once and accept_once (loopback), all configurations interleaved.
+#   bench/probe/floor.sh [N]     N rounds per program (default 2000)
+set -euo pipefail
+n=${1:-2000}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d /tmp/tether-floor.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+gcc -O2 -Wall -o loadcost "$here/loadcost.c" -lm
+for p in connect_once accept_once; do gcc -O2 -Wall -o "$p" "$here/$p.c"; done
+gcc -O2 -shared -fPIC -o libempty.so "$here/empty.c"
+for v in BASE PIPE_EACH PIPE_ONCE DGRAM SHM OPEN_EACH ID_PROC ID_AUX DGRAM_AUX; do
+    gcc -O2 -Wall -Wextra -shared -fPIC -DFLOOR="FLOOR_$v" -o "libfloor-$(echo "$v" | tr 'A-Z_' 'a-z-').so" \
+        "$here/floor.c"
+done
+sh "$root/collector/src/main/c/build-native.sh" "$root/collector/src/main/c" "$work/probe" >/dev/null
+configs=(none=- control=./libempty.so probe-unread=./probe/libtether-probe.so,+ base=./libfloor-base.so
+    pipe-each=./libfloor-pipe-each.so,@pipe pipe-once=./libfloor-pipe-once.so,@pipe dgram=./libfloor-dgram.so,@dgram
+    shm=./libfloor-shm.so,@shm open-each=./libfloor-open-each.so,@fifo id-proc=./libfloor-id-proc.so
+    id-aux=./libfloor-id-aux.so dgram-aux=./libfloor-dgram-aux.so,@dgram)
+echo "== $(nproc) cores, $(uname -r), $(gcc --version | head -1), probe at $(git -C "$root" rev-parse --short HEAD)"
+for mode in connect accept; do
+    echo "== $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
+    ./loadcost "$n" "$mode" "${configs[@]}"
+done
+echo "== $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
