@@ -21,7 +21,9 @@
  *                    close), readlink /proc/<pid>/exe; no channel
  *   FLOOR_ID_AUX     (d) identity without system calls: getauxval (AT_EXECFN, AT_UID/EUID/GID), argv from the
  *                    constructor, clock_gettime through the vDSO; no channel
- *   FLOOR_DGRAM_AUX  FLOOR_DGRAM + FLOOR_ID_AUX: the candidate minimal probe channel
+ *   FLOOR_DGRAM_AUX  FLOOR_DGRAM + FLOOR_ID_AUX
+ * With -DFLOOR_CALL_ONLY a design writes only the CALL record (at exit): for a collector that takes exec and exit
+ * from the kernel's process-events connector instead (loadcost.c's "+cn" channels).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -112,6 +114,11 @@ static void fill(struct floor_record *r, uint32_t type) {
 
 __attribute__((unused)) static void emit(uint32_t type) {
     struct floor_record r;
+#ifdef FLOOR_CALL_ONLY
+    if (type != 2) {
+        return;
+    }
+#endif
 #if FLOOR == FLOOR_PIPE_ONCE
     fill(&g_buffer[type - 1], type);
     if (type == 3) {

@@ -12,6 +12,9 @@
  *              child, as a reader that never acks: the probe always takes its own identity path) | NAME=CONFIG
  *            | LIB,@pipe | LIB,@dgram | LIB,@shm | LIB,@fifo (a channel of floor.c's designs, made by this driver
  *              and drained after every child; the count of 64-byte records per child is printed and checked)
+ *            | LIB,@pipe+cn | LIB,@dgram+cn | LIB,@cn (the kernel's process-events connector listened to while this
+ *              configuration's child runs, its EXEC and EXIT events for the child checked; the library then writes
+ *              only the CALL record: floor.c built with -DFLOOR_CALL_ONLY; needs CAP_NET_ADMIN)
  * An @pipe, @dgram or @shm channel is inherited as fd CHILD_FD (TETHER_FD=CHILD_FD in the environment); @fifo is a
  * FIFO in /dev/shm the child opens by path (TETHER_CHANNEL=PATH) and this driver holds open for reading.
  * Used for bench/reports/probe.md, "Session 5" and "Session 6" (bench/probe/floor.sh).
@@ -19,6 +22,9 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <spawn.h>
@@ -58,6 +64,8 @@ struct config {
     uint8_t *shm;    /* the @shm page, as this driver sees it */
     char fifo[256];
     char fd_env[32];
+    int cn;            /* 1: the process-events connector is listened to while this configuration's child runs */
+    long long cn_missing; /* children without both an EXEC and an EXIT event */
     long long records; /* floor records read, all children */
     long long bad;     /* children whose records were not exactly START, CALL, EXIT (or not from that child) */
     long long *cpu;
@@ -117,10 +125,83 @@ static long long free_slots(struct config *c) {
     return n;
 }
 
+/* the process-events connector (one socket for all "+cn" configurations), subscribed only around their children */
+static int cn_socket = -1;
+
+static void cn_listen(int on) {
+    struct __attribute__((packed)) {
+        struct nlmsghdr nl;
+        struct cn_msg cn;
+        enum proc_cn_mcast_op op;
+    } msg;
+    memset(&msg, 0, sizeof msg);
+    msg.nl.nlmsg_len = sizeof msg;
+    msg.nl.nlmsg_type = NLMSG_DONE;
+    msg.nl.nlmsg_pid = (uint32_t)getpid();
+    msg.cn.id.idx = CN_IDX_PROC;
+    msg.cn.id.val = CN_VAL_PROC;
+    msg.cn.len = sizeof msg.op;
+    msg.op = on ? PROC_CN_MCAST_LISTEN : PROC_CN_MCAST_IGNORE;
+    if (send(cn_socket, &msg, sizeof msg, 0) != (ssize_t)sizeof msg) {
+        perror("process-events connector");
+        exit(1);
+    }
+}
+
+static void cn_open(void) {
+    if (cn_socket >= 0) {
+        return;
+    }
+    cn_socket = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_CONNECTOR);
+    struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC, .nl_pid = 0};
+    const int size = 8 << 20;
+    if (cn_socket < 0 || bind(cn_socket, (struct sockaddr *)&sa, sizeof sa) != 0) {
+        perror("process-events connector (needs CAP_NET_ADMIN)");
+        exit(1);
+    }
+    setsockopt(cn_socket, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size);
+}
+
+/* reads what the connector queued while the child ran (every process of the machine, while subscribed) */
+static void cn_drain(struct config *c, pid_t child) {
+    char buf[16384] __attribute__((aligned(NLMSG_ALIGNTO)));
+    int exec_seen = 0, exit_seen = 0;
+    ssize_t n;
+    while ((n = recv(cn_socket, buf, sizeof buf, 0)) > 0) {
+        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+            const struct cn_msg *m = NLMSG_DATA(h);
+            if (h->nlmsg_type != NLMSG_DONE || m->id.idx != CN_IDX_PROC) {
+                continue;
+            }
+            const struct proc_event *e = (const struct proc_event *)m->data;
+            if (e->what == PROC_EVENT_EXEC && e->event_data.exec.process_tgid == child) {
+                exec_seen = 1;
+            } else if (e->what == PROC_EVENT_EXIT && e->event_data.exit.process_tgid == child) {
+                exit_seen = 1;
+            }
+        }
+    }
+    if (!(exec_seen && exit_seen)) {
+        c->cn_missing++;
+    }
+}
+
 /* the read side of a floor channel: never blocks the child (its end is nonblocking), drained after each child */
-static void make_floor_channel(struct config *c, int index, const char *what) {
+static void make_floor_channel(struct config *c, int index, const char *spec) {
     c->child_fd = -1;
     c->reader_fd = -1;
+    char what[32];
+    snprintf(what, sizeof what, "%s", spec);
+    char *plus = strstr(what, "+cn");
+    if (strcmp(what, "@cn") == 0 || plus != NULL) {
+        c->cn = 1;
+        cn_open();
+        if (plus != NULL) {
+            *plus = 0;
+        } else {
+            return; /* the connector alone, no channel of the library's */
+        }
+    }
     if (strcmp(what, "@pipe") == 0) {
         int p[2];
         if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) {
@@ -238,7 +319,7 @@ static void drain_floor_channel(struct config *c, pid_t child) {
         }
     }
     c->records += n;
-    if (n != 3 || types[0] != 1 || types[1] != 2 || types[2] != 3) {
+    if (c->cn ? n != 1 || types[0] != 2 : n != 3 || types[0] != 1 || types[1] != 2 || types[2] != 3) {
         c->bad++;
     }
 }
@@ -271,6 +352,9 @@ static void run_one(struct config *c, long long *cpu, long long *faults) {
     posix_spawn_file_actions_init(&fa);
     if (c->child_fd >= 0) {
         posix_spawn_file_actions_adddup2(&fa, c->child_fd, CHILD_FD);
+    }
+    if (c->cn) {
+        cn_listen(1);
     }
     if (strcmp(mode, "connect") == 0) {
         char *const argv[] = {"connect_once", port_text, "127.0.0.1", NULL};
@@ -323,6 +407,10 @@ static void run_one(struct config *c, long long *cpu, long long *faults) {
     *faults = ru.ru_minflt;
     if (c->ring != NULL) {
         free_slots(c);
+    }
+    if (c->cn) {
+        cn_listen(0);
+        cn_drain(c, pid);
     }
     if (c->kind >= CHANNEL_PIPE) {
         drain_floor_channel(c, pid);
@@ -407,7 +495,7 @@ int main(int argc, char **argv) {
         }
         if (c->child_fd >= 0) {
             c->envp[e++] = c->fd_env;
-        } else if (comma != NULL) {
+        } else if (comma != NULL && c->channel[0] != 0) {
             c->envp[e++] = c->channel;
         }
         c->envp[e] = NULL;
@@ -453,8 +541,11 @@ int main(int argc, char **argv) {
             printf(" faults %+lld", median(diff, n));
         }
         if (c->kind >= CHANNEL_PIPE) {
-            printf("  records %.2f per child, %lld children not START/CALL/EXIT", (double)c->records / (n + warm[j]),
-                   c->bad);
+            printf("  records %.2f per child, %lld children not %s", (double)c->records / (n + warm[j]), c->bad,
+                   c->cn ? "CALL" : "START/CALL/EXIT");
+        }
+        if (c->cn) {
+            printf("  %lld children without EXEC+EXIT events", c->cn_missing);
         }
         printf("\n");
     }
