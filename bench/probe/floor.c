@@ -19,8 +19,9 @@
  *   FLOOR_OPEN_EACH  (c) a path per process (TETHER_CHANNEL=FIFO): open + write + close per record, as session 4's FIFO
  *   FLOOR_ID_PROC    (d) identity alone, as the probe reads it when not acked: getpid, /proc/<pid>/stat (open, read,
  *                    close), readlink /proc/<pid>/exe; no channel
- *   FLOOR_ID_AUX     (d) identity without system calls: getauxval (AT_EXECFN, AT_UID/EUID/GID), argv from the
- *                    constructor, clock_gettime through the vDSO; no channel
+ *   FLOOR_ID_AUX     (d) identity without system calls: getauxval (AT_EXECFN, AT_UID/EUID/GID) and argv from the
+ *                    constructor; no channel
+ *   FLOOR_ID_VDSO    FLOOR_ID_AUX + one clock_gettime through the vDSO (a start time without a system call)
  *   FLOOR_DGRAM_AUX  FLOOR_DGRAM + FLOOR_ID_AUX
  * With -DFLOOR_CALL_ONLY a design writes only the CALL record (at exit): for a collector that takes exec and exit
  * from the kernel's process-events connector instead (loadcost.c's "+cn" channels).
@@ -44,6 +45,7 @@
 #define FLOOR_ID_PROC 7
 #define FLOOR_ID_AUX 8
 #define FLOOR_DGRAM_AUX 9
+#define FLOOR_ID_VDSO 10
 
 #ifndef FLOOR
 #error "build with -DFLOOR=FLOOR_..."
@@ -206,15 +208,19 @@ static void read_identity(void) {
 }
 #endif
 
-#if FLOOR == FLOOR_ID_AUX || FLOOR == FLOOR_DGRAM_AUX
+#if FLOOR == FLOOR_ID_AUX || FLOOR == FLOOR_DGRAM_AUX || FLOOR == FLOOR_ID_VDSO
 static char g_execfn[128];
 
 static void aux_identity(int argc, char **argv) {
+    uint64_t started = 0;
+#if FLOOR == FLOOR_ID_VDSO
     struct timespec ts;
     clock_gettime(CLOCK_BOOTTIME, &ts); /* the vDSO: no system call, but its first read touches its pages */
+    started = (uint64_t)ts.tv_nsec;
+#endif
     copy_text(g_execfn, (const char *)getauxval(AT_EXECFN), sizeof g_execfn);
     const uint64_t ids = getauxval(AT_UID) + getauxval(AT_EUID) + getauxval(AT_GID);
-    g_sink = (uint64_t)ts.tv_nsec + ids + (uint64_t)argc + (uint64_t)(argv != NULL ? argv[0][0] : 0);
+    g_sink = started + ids + (uint64_t)argc + (uint64_t)(argv != NULL ? argv[0][0] : 0);
 }
 #endif
 
@@ -227,10 +233,10 @@ __attribute__((constructor)) static void floor_start(int argc, char **argv, char
         }
     }
     copy_text(g_argv0, argc > 0 ? argv[0] : NULL, sizeof g_argv0);
-#if FLOOR == FLOOR_ID_AUX || FLOOR == FLOOR_DGRAM_AUX
+#if FLOOR == FLOOR_ID_AUX || FLOOR == FLOOR_DGRAM_AUX || FLOOR == FLOOR_ID_VDSO
     aux_identity(argc, argv);
 #endif
-#if FLOOR == FLOOR_ID_PROC || FLOOR == FLOOR_ID_AUX
+#if FLOOR == FLOOR_ID_PROC || FLOOR == FLOOR_ID_AUX || FLOOR == FLOOR_ID_VDSO
     return; /* identity alone: no channel */
 #else
 #if FLOOR == FLOOR_OPEN_EACH
@@ -270,7 +276,7 @@ __attribute__((destructor)) static void floor_exit(void) {
         (void)clock_micros_syscall();
         (void)clock_micros_syscall();
     }
-#elif FLOOR != FLOOR_ID_AUX
+#elif FLOOR != FLOOR_ID_AUX && FLOOR != FLOOR_ID_VDSO
     if ((FLOOR == FLOOR_OPEN_EACH && g_path != NULL) || (FLOOR != FLOOR_OPEN_EACH && g_fd >= 0)) {
         emit(2);
         emit(3);

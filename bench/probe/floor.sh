@@ -14,7 +14,7 @@ cd "$work"
 gcc -O2 -Wall -o loadcost "$here/loadcost.c" -lm
 for p in connect_once accept_once; do gcc -O2 -Wall -o "$p" "$here/$p.c"; done
 gcc -O2 -shared -fPIC -o libempty.so "$here/empty.c"
-for v in BASE PIPE_EACH PIPE_ONCE DGRAM SHM OPEN_EACH ID_PROC ID_AUX DGRAM_AUX; do
+for v in BASE PIPE_EACH PIPE_ONCE DGRAM SHM OPEN_EACH ID_PROC ID_AUX ID_VDSO DGRAM_AUX; do
     gcc -O2 -Wall -Wextra -shared -fPIC -DFLOOR="FLOOR_$v" -o "libfloor-$(echo "$v" | tr 'A-Z_' 'a-z-').so" \
         "$here/floor.c"
 done
@@ -26,7 +26,7 @@ sh "$root/collector/src/main/c/build-native.sh" "$root/collector/src/main/c" "$w
 configs=(none=- control=./libempty.so probe-unread=./probe/libtether-probe.so,+ base=./libfloor-base.so
     pipe-each=./libfloor-pipe-each.so,@pipe pipe-once=./libfloor-pipe-once.so,@pipe dgram=./libfloor-dgram.so,@dgram
     shm=./libfloor-shm.so,@shm open-each=./libfloor-open-each.so,@fifo id-proc=./libfloor-id-proc.so
-    id-aux=./libfloor-id-aux.so dgram-aux=./libfloor-dgram-aux.so,@dgram cn=./libempty.so,@cn
+    id-aux=./libfloor-id-aux.so id-vdso=./libfloor-id-vdso.so dgram-aux=./libfloor-dgram-aux.so,@dgram cn=./libempty.so,@cn
     pipe-call+cn=./libfloor-pipe-call.so,@pipe+cn dgram-call+cn=./libfloor-dgram-call.so,@dgram+cn)
 echo "== $(nproc) cores, $(uname -r), $(gcc --version | head -1), probe at $(git -C "$root" rev-parse --short HEAD)"
 for mode in connect accept; do
