@@ -1,11 +1,12 @@
 /*
  * The fixed per-process cost of LD_PRELOAD libraries, precisely: spawns the research's connect_once (against a
  * listener of this driver, loopback), accept_once (this driver connects to the listener it hands over as fd 3) or
- * any program, N times per configuration, the configurations interleaved in rotating order, and reads each child's
+ * any program, N times per configuration, the configurations interleaved (a random order per round; ORDER=rotate:
+ * rotating order, as in session 5), and reads each child's
  * CPU time (user + system) and minor page faults from wait4. Per configuration it prints the median and 10 %-trimmed
  * mean CPU, the median faults, and against the reference configuration (the second one given, normally the empty
- * library) the PAIRED difference: the two children of one round ran back to back, so slow drifts of the machine's
- * load cancel; its trimmed mean comes with a standard error.
+ * library) the PAIRED difference: the two children of one round ran within a few spawns of each other, so slow
+ * drifts of the machine's load cancel; its trimmed mean comes with a standard error.
  *   loadcost N connect|accept|PROG CONFIG...
  *   CONFIG = "-" (no LD_PRELOAD) | LIB (no channel: an idle probe) | LIB,RING (TETHER_CHANNEL=RING)
  *            | LIB,+ (a fresh ring made by this driver in /dev/shm, whose committed slots it frees after every
@@ -512,9 +513,26 @@ int main(int argc, char **argv) {
         run_one(&cfg[w % k], &scratch_cpu, &scratch_faults);
         warm[w % k]++;
     }
+    /* ORDER=rotate: each round shifts the order by one, as in session 5, so a configuration always follows the
+     * same one (the control followed "none" in every round); default: a fresh random order every round, so no
+     * configuration inherits a fixed predecessor's cache and page-cache state */
+    const char *order_mode = getenv("ORDER");
+    const int rotate = order_mode != NULL && strcmp(order_mode, "rotate") == 0;
+    unsigned long long seed = 0x9e3779b97f4a7c15ULL;
+    int perm[MAX_CONFIGS];
     for (int i = 0; i < n; i++) {
         for (int j0 = 0; j0 < k; j0++) {
-            const int j = (i + j0) % k;
+            perm[j0] = rotate ? (i + j0) % k : j0;
+        }
+        for (int j0 = k - 1; !rotate && j0 > 0; j0--) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            const int r = (int)((seed >> 33) % (unsigned long long)(j0 + 1));
+            const int t = perm[j0];
+            perm[j0] = perm[r];
+            perm[r] = t;
+        }
+        for (int j0 = 0; j0 < k; j0++) {
+            const int j = perm[j0];
             run_one(&cfg[j], &cfg[j].cpu[i], &cfg[j].faults[i]);
         }
     }
