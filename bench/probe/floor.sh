@@ -3,7 +3,8 @@
 # control (empty.c) and the probe (collector/src/main/c, with its own build-native.sh: no Maven), then runs
 # loadcost.c's paired method on connect_once and accept_once (loopback), all configurations interleaved. Run as root:
 # the "+cn" configurations listen to the kernel's process-events connector (CAP_NET_ADMIN).
-#   bench/probe/floor.sh [N]     N rounds per program (default 2000)
+#   bench/probe/floor.sh [N [NAME...]]     N rounds per program (default 2000); NAMEs: only these configurations
+#                                          (besides "none" and "control", the reference)
 set -euo pipefail
 n=${1:-2000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,6 +29,16 @@ configs=(none=- control=./libempty.so probe-unread=./probe/libtether-probe.so,+ 
     shm=./libfloor-shm.so,@shm open-each=./libfloor-open-each.so,@fifo id-proc=./libfloor-id-proc.so
     id-aux=./libfloor-id-aux.so id-vdso=./libfloor-id-vdso.so dgram-aux=./libfloor-dgram-aux.so,@dgram cn=./libempty.so,@cn
     pipe-call+cn=./libfloor-pipe-call.so,@pipe+cn dgram-call+cn=./libfloor-dgram-call.so,@dgram+cn)
+if [ $# -gt 1 ]; then
+    shift
+    chosen=("${configs[0]}" "${configs[1]}")
+    for c in "${configs[@]:2}"; do
+        for want in "$@"; do
+            if [ "${c%%=*}" = "$want" ]; then chosen+=("$c"); fi
+        done
+    done
+    configs=("${chosen[@]}")
+fi
 echo "== $(nproc) cores, $(uname -r), $(gcc --version | head -1), probe at $(git -C "$root" rev-parse --short HEAD)"
 for mode in connect accept; do
     echo "== $(date -u +%H:%M:%S) load: $(cut -d' ' -f1-3 /proc/loadavg)"
