@@ -15,12 +15,15 @@ cd "$work"
 gcc -O2 -Wall -o loadcost "$here/loadcost.c" -lm
 for p in connect_once accept_once; do gcc -O2 -Wall -o "$p" "$here/$p.c"; done
 gcc -O2 -shared -fPIC -o libempty.so "$here/empty.c"
+# linked as the probe is (build-native.sh): code and read-only data in the mapping the loader touches anyway, so
+# running the library's code costs no page fault of its own; FLOOR_LINK= builds with the toolchain's default
+link=${FLOOR_LINK--Wl,-z,noseparate-code}
 for v in BASE PIPE_EACH PIPE_ONCE DGRAM SHM OPEN_EACH ID_PROC ID_AUX ID_VDSO DGRAM_AUX; do
-    gcc -O2 -Wall -Wextra -shared -fPIC -DFLOOR="FLOOR_$v" -o "libfloor-$(echo "$v" | tr 'A-Z_' 'a-z-').so" \
+    gcc -O2 -Wall -Wextra -shared -fPIC $link -DFLOOR="FLOOR_$v" -o "libfloor-$(echo "$v" | tr 'A-Z_' 'a-z-').so" \
         "$here/floor.c"
 done
 for v in PIPE_EACH DGRAM; do # only the CALL record: exec and exit come from the process-events connector
-    gcc -O2 -Wall -Wextra -shared -fPIC -DFLOOR="FLOOR_$v" -DFLOOR_CALL_ONLY \
+    gcc -O2 -Wall -Wextra -shared -fPIC $link -DFLOOR="FLOOR_$v" -DFLOOR_CALL_ONLY \
         -o "libfloor-$(echo "${v%_EACH}" | tr 'A-Z_' 'a-z-')-call.so" "$here/floor.c"
 done
 sh "$root/collector/src/main/c/build-native.sh" "$root/collector/src/main/c" "$work/probe" >/dev/null
