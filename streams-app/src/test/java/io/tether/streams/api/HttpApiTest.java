@@ -15,10 +15,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,6 +83,12 @@ class HttpApiTest {
             400, "is in the future");
         assertJsonError(Http.get(api.port(), InternalPaths.COMPONENT + "?key=/bin/x@h&partition=minus-one"), 400, "partition number");
         assertJsonError(Http.get(api.port(), InternalPaths.MIGRATION_SET + "?partition=0"), 400, "missing query parameter 'key'");
+        // a malformed or repeated parameter is named as such, not taken for a missing one or silently picked
+        final String malformed = rawGet(api.port(), "/api/v1/migration-set?ap=%ZZ@h");
+        assertTrue(malformed.startsWith("HTTP/1.1 400"), malformed);
+        assertTrue(malformed.contains("bad query parameter 'ap': not valid percent-encoding"), malformed);
+        assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=/bin/x@h&ap=/bin/y@h"), 400, "query parameter 'ap' given 2 times");
+        assertJsonError(Http.get(api.port(), "/api/v1/migration-set?ap=/bin/x@h&format=dot&format=csv"), 400, "query parameter 'format' given 2 times");
     }
 
     @Test
@@ -110,6 +120,18 @@ class HttpApiTest {
         assertTrue(response.contentType().startsWith("text/plain"), response.contentType());
         assertTrue(response.body().contains("http_server_requests_seconds_count{method=\"GET\",status=\"503\",uri=\"/health\"}"),
             response.body());
+    }
+
+    /** A GET sent as bytes: Java's HTTP client refuses to send a malformed URI, which is what a server must survive. */
+    private static String rawGet(final int port, final String target) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertJsonError(final Http.Response response, final int status, final String messagePart) {
