@@ -242,8 +242,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             && existing.value().timeMicros() <= version.timeMicros()
             && !existing.value().program().equals(version.program())) {
             // the instance execs another program (a forked child, a shell's exec): it no longer runs the old one
-            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, existing.value().program(),
-                pid, version.sourceMask(), version.timeMicros())), at));
+            forwardEnd(key, host, existing.value().program(), pid, version.sourceMask(), version.timeMicros(), at);
         }
         final boolean newest = latest.isNewest(key, at);
         programs.put(key, version, at);
@@ -256,8 +255,8 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
                 && !next.value().program().equals(version.program())) {
                 // a later exec of this instance was processed first (its input partition ran ahead of this one's):
                 // it ended this program, as it would have in time order
-                context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, version.program(), pid,
-                    version.sourceMask(), next.value().timeMicros())), next.timestamp()));
+                forwardEnd(key, host, version.program(), pid, version.sourceMask(), next.value().timeMicros(),
+                    next.timestamp());
             }
         }
         final Long exitMicros = recentExits.exitOf(instancePrefix(host, pid, version.startTime()));
@@ -265,8 +264,7 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
             // the instance's exit was processed first (same millisecond, another input topic): it ends this
             // program too, as it would have in time order (the tombstone after the exit is in the table already)
             latest.end(key, version.startTime(), millis(exitMicros) + 1);
-            context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, version.program(), pid,
-                version.sourceMask(), exitMicros)), millis(exitMicros) + 1));
+            forwardEnd(key, host, version.program(), pid, version.sourceMask(), exitMicros, millis(exitMicros) + 1);
         }
         resolvePendingForks(host, pid, version);
         resolvePendingEvents(host, pid, version);
@@ -314,8 +312,15 @@ public final class HostProcessesProcessor implements Processor<String, HostEvent
     private void forwardExit(final String key, final EventHeader h, final String program) {
         recentExits.add(instancePrefix(h.getHostId(), h.getPid(), h.getStartTime()), h.getTimeMicros(),
             context.currentStreamTimeMs());
-        context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(h.getHostId(), program, h.getPid(),
-            Sources.mask(h.getSource()), h.getTimeMicros())), millis(h.getTimeMicros()) + 1));
+        forwardEnd(key, h.getHostId(), program, h.getPid(), Sources.mask(h.getSource()), h.getTimeMicros(),
+            millis(h.getTimeMicros()) + 1);
+    }
+
+    /** Tells the graph that the pid no longer runs {@code program} from {@code endMicros} on. */
+    private void forwardEnd(final String key, final String host, final String program, final int pid,
+                            final int sourceMask, final long endMicros, final long timestampMillis) {
+        context.forward(new Record<>(key, HostOutput.evidence(GraphEvent.exit(host, program, pid, sourceMask,
+            endMicros)), timestampMillis));
     }
 
     private void dropStalePendingForks(final long streamTimeMillis) {
