@@ -13,6 +13,7 @@ import io.tether.schemas.serde.AvroSerde;
 import io.tether.streams.topology.MigrationSetTopology;
 import io.tether.streams.topology.StoreNames;
 import io.tether.streams.topology.TopologyOptions;
+import io.tether.streams.topology.internals.ConnectionPairing;
 import io.tether.streams.topology.internals.GraphEvent;
 import io.tether.streams.topology.internals.GraphOutput;
 import io.tether.streams.topology.internals.HostOutput;
@@ -30,13 +31,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.ForeachAction;
-import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -107,25 +106,8 @@ final class PrescribedShape {
             .mapValues(HostOutput::evidence, Named.as("host-evidence-value"))
             .process(new CoalescerSupplier(options), Named.as("file-evidence-coalescer"));
 
-        // the connection join exactly as the app builds it: one repartition topic, split, DSL outer join
-        final Map<String, KStream<String, SocketEvent>> sides = attributed
-            .filter((k, v) -> v.side() != null, Named.as("socket-sides"))
-            .mapValues(HostOutput::side, Named.as("socket-side-value"))
-            .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("socket-addressed"))
-            .selectKey((k, v) -> v.connectionKey(), Named.as("socket-by-connection-key"))
-            .repartition(Repartitioned.<String, SocketEvent>as("socket-by-connection")
-                .withKeySerde(keys).withValueSerde(SocketEvent.SERDE))
-            .split(Named.as("socket-"))
-            .branch((k, v) -> v.client(), Branched.as("clients"))
-            .defaultBranch(Branched.as("servers"));
-        final KStream<String, GraphEvent> connectionEvidence = sides.get("socket-clients")
-            .outerJoin(sides.get("socket-servers"),
-                (c, s) -> c != null && s != null ? GraphEvent.connection(c, s)
-                    : GraphEvent.external(c != null ? c : s),
-                JoinWindows.ofTimeDifferenceAndGrace(options.joinWindow(), options.joinGrace()),
-                StreamJoined.<String, SocketEvent, SocketEvent>with(keys, SocketEvent.SERDE, SocketEvent.SERDE)
-                    .withName("connection-join").withStoreName("connection-join"))
-            .filter((k, v) -> v != null, Named.as("connection-evidence"));
+        // the connection join: the app's own (its repartition topic, split, DSL outer join and their stores)
+        final KStream<String, GraphEvent> connectionEvidence = ConnectionPairing.connectionEvidence(attributed, options);
 
         // everything into one single-partition topic, one task with two cached changelogged stores
         final KStream<String, GraphOutput> outputs = hostEvidence

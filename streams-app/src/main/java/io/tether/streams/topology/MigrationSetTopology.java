@@ -3,6 +3,7 @@ package io.tether.streams.topology;
 import io.tether.schemas.model.MigrationSet;
 import io.tether.schemas.serde.AvroSerde;
 import io.tether.schemas.topic.EventType;
+import io.tether.streams.topology.internals.ConnectionPairing;
 import io.tether.streams.topology.internals.CouplingGraphProcessor;
 import io.tether.streams.topology.internals.FileEvidenceCoalescer;
 import io.tether.streams.topology.internals.GraphEvent;
@@ -13,7 +14,6 @@ import io.tether.streams.topology.internals.HostEventSerde;
 import io.tether.streams.topology.internals.HostOutput;
 import io.tether.streams.topology.internals.HostProcessesProcessor;
 import io.tether.streams.topology.internals.ProcessVersion;
-import io.tether.streams.topology.internals.SocketEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +27,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -118,31 +116,8 @@ public final class MigrationSetTopology {
             .mapValues(HostOutput::evidence, Named.as("host-evidence-value"))
             .process(fileEvidenceCoalescer(options), Named.as("file-evidence-coalescer"));
 
-        // 3. connections: both sides keyed by the connection, paired within the join window. A side given up
-        //    unattributed still enters the join (see SocketEvent), so that it advances the join's stream time.
-        //    Both sides travel through ONE repartition topic and are split again behind it: the join's task then
-        //    reads one partition, which keeps connects and accepts in the order they were attributed, and spares
-        //    the task Kafka Streams' per-record wait-for-the-other-input bookkeeping (with two input topics it
-        //    checks -- and describes in a formatted string -- every empty partition before each record)
-        final Map<String, KStream<String, SocketEvent>> sides = attributed
-            .filter((k, v) -> v.side() != null, Named.as("socket-sides"))
-            .mapValues(HostOutput::side, Named.as("socket-side-value"))
-            .filter((k, v) -> v.serverEnd().isIp() || v.serverEnd().path() != null, Named.as("socket-addressed"))
-            .selectKey((k, v) -> v.connectionKey(), Named.as("socket-by-connection-key"))
-            .repartition(Repartitioned.<String, SocketEvent>as("socket-by-connection")
-                .withKeySerde(keys).withValueSerde(SocketEvent.SERDE))
-            .split(Named.as("socket-"))
-            .branch((k, v) -> v.client(), Branched.as("clients"))
-            .defaultBranch(Branched.as("servers"));
-        final KStream<String, SocketEvent> clients = sides.get("socket-clients");
-        final KStream<String, SocketEvent> servers = sides.get("socket-servers");
-
-        final KStream<String, GraphEvent> connectionEvidence = clients
-            .outerJoin(servers, MigrationSetTopology::pair,
-                JoinWindows.ofTimeDifferenceAndGrace(options.joinWindow(), options.joinGrace()),
-                StreamJoined.<String, SocketEvent, SocketEvent>with(keys, SocketEvent.SERDE, SocketEvent.SERDE)
-                    .withName("connection-join").withStoreName("connection-join"))
-            .filter((k, v) -> v != null, Named.as("connection-evidence"));
+        // 3. connections: both sides keyed by the connection, paired within the join window (ConnectionPairing)
+        final KStream<String, GraphEvent> connectionEvidence = ConnectionPairing.connectionEvidence(attributed, options);
 
         // 4. the coupling graph: one task sees all evidence (see the class comment for the limit)
         final KStream<String, GraphOutput> outputs = hostEvidence
@@ -195,22 +170,6 @@ public final class MigrationSetTopology {
         final Properties props = new Properties();
         props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         return props;
-    }
-
-    /** Joins the two sides of a connection; one side alone (after the window) is an EXTERNAL endpoint. */
-    private static GraphEvent pair(final SocketEvent client, final SocketEvent server) {
-        final boolean c = client != null && client.attributed();
-        final boolean s = server != null && server.attributed();
-        if (c && s) {
-            return GraphEvent.connection(client, server);
-        }
-        if (c) {
-            return GraphEvent.external(client);
-        }
-        if (s) {
-            return GraphEvent.external(server);
-        }
-        return null;
     }
 
     private static <T extends SpecificRecord> Serde<T> avro(final Class<T> type, final TopologyOptions options) {
